@@ -18,7 +18,8 @@ export const enum BpfMapType {
 }
 
 /** What a script map holds, and therefore how its value bytes are laid out (see MapDef). */
-export type MapValueKind = { kind: 'aggregation'; aggregation: Aggregation } | { kind: 'value'; type: Type };
+export type MapValueKind =
+  { kind: 'aggregation'; aggregation: Aggregation } | { kind: 'value'; type: Type };
 
 export interface MapDef {
   /** Index in Program.maps; also the `imm` of the map's `ld_imm64 src=1` (pseudo map fd). */

@@ -1,0 +1,68 @@
+// One event as an event source delivers it to the runtime: the raw context the program
+// receives in r1, the task metadata that helpers read, and the emulated memory that pointers
+// in the context point into (DESIGN.md, principle 2).
+
+export interface MemoryRegion {
+  /** Start address in the emulated address space. */
+  address: bigint;
+  bytes: Uint8Array;
+  /** Kernel memory (probe_read_kernel*) or user memory (probe_read_user*). */
+  kernel: boolean;
+}
+
+export interface Event {
+  /** Full name of the probe that fired, e.g. `tracepoint:syscalls:sys_enter_openat`. */
+  probe: string;
+  /** Event time in ns since boot (what `nsecs` reads). */
+  ts: bigint;
+  cpu: number;
+  pid: number;
+  tid: number;
+  uid: number;
+  gid: number;
+  /** Task name, at most 15 bytes. */
+  comm: string;
+  /** Raw tracepoint record (laid out by its format) or x86-64 `struct pt_regs` (168 bytes). */
+  ctx: Uint8Array;
+  /** Memory that pointers in ctx point into. */
+  memory: MemoryRegion[];
+  /** Return addresses, innermost first; symbolised through the source's SymbolTable. */
+  kstack?: bigint[];
+  ustack?: bigint[];
+  cgroup?: bigint;
+}
+
+export interface SymbolTable {
+  /** Name of the function containing `address` (with `+offset` when bpftrace would show one),
+   *  or undefined when unknown. */
+  symbolize(address: bigint, kernel: boolean): string | undefined;
+}
+
+/** x86-64 `struct pt_regs` byte offsets (arch/x86/include/uapi/asm/ptrace.h). */
+export const PT_REGS = {
+  r15: 0,
+  r14: 8,
+  r13: 16,
+  r12: 24,
+  bp: 32,
+  bx: 40,
+  r11: 48,
+  r10: 56,
+  r9: 64,
+  r8: 72,
+  ax: 80,
+  cx: 88,
+  dx: 96,
+  si: 104,
+  di: 112,
+  orig_ax: 120,
+  ip: 128,
+  cs: 136,
+  flags: 144,
+  sp: 152,
+  ss: 160,
+  size: 168,
+} as const;
+
+/** Registers that hold arg0…arg5 in the x86-64 calling convention. */
+export const ARG_REGISTERS = ['di', 'si', 'dx', 'cx', 'r8', 'r9'] as const;
