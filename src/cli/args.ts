@@ -1,0 +1,174 @@
+// Command-line parsing: bpftrace 0.17's flags plus bpfscope's own, through commander.
+// A bad flag is a UsageError: the CLI prints the message and the usage, exit status 1.
+
+import { Command, CommanderError, Option } from 'commander';
+
+export interface CliOptions {
+  program?: string;
+  /** Script path, `-` for stdin, or a compiled `.o`. Undefined with -e or -l. */
+  file?: string;
+  params: string[];
+  output?: string;
+  format: 'text' | 'json';
+  quiet: boolean;
+  buffering?: 'full' | 'none' | 'line';
+  debug: number;
+  dryRun: boolean;
+  list: boolean;
+  listPattern?: string;
+  verbose: boolean;
+  emitElf?: string;
+  unsafe: boolean;
+  info: boolean;
+  version: boolean;
+  help: boolean;
+  noWarnings: boolean;
+  command?: string;
+  pid?: string;
+  replay?: string;
+  record?: string;
+  seed: number;
+  duration?: string;
+  workload?: string;
+  includeDirs: string[];
+  includes: string[];
+  helperWarnings: number;
+}
+
+export class UsageError extends Error {}
+
+/** bpftrace accepts doubled short flags (`-dd`, `-kk`) and `-lv`; commander wants them apart. */
+function splitCombinedFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  let operands = false;
+  for (const arg of argv) {
+    if (!operands && /^-(dd|kk|lv|vl)$/.test(arg)) out.push(`-${arg[1]}`, `-${arg[2]}`);
+    else out.push(arg);
+    if (arg === '--') operands = true;
+  }
+  return out;
+}
+
+function increase(_value: string, previous: number): number {
+  return previous + 1;
+}
+
+export function buildCommand(): Command {
+  const command = new Command('bpfscope')
+    .usage(
+      "[options] filename\n       bpfscope [options] - <stdin input>\n       bpfscope [options] -e 'program'",
+    )
+    .description(
+      'bpfscope: a bpftrace-compatible tracing toolchain. Runs bpftrace scripts against a simulated\n' +
+        'Linux workload (default) or a recorded trace, and compiles them to eBPF object files.',
+    )
+    .helpOption(false)
+    .argument('[args...]')
+    .option('-e <program>', 'execute this program')
+    .option('-B <mode>', "output buffering mode ('full', 'none')")
+    .option('-f <format>', "output format ('text', 'json')", 'text')
+    .option('-o <file>', 'redirect output to file')
+    .option('-h, --help', 'show this help message')
+    .option('-I <dir>', 'add the directory to the include search path', collect, [])
+    .option('--include <file>', 'add an #include file before preprocessing', collect, [])
+    .option('-l [search]', 'list probes')
+    .option('-p <pid>', 'enable USDT probes on PID (needs live tracing)')
+    .option('-c <cmd>', 'run CMD and enable USDT probes on resulting process (needs live tracing)')
+    .option('--usdt-file-activation', 'activate usdt semaphores based on file path')
+    .option('--unsafe', 'allow unsafe builtin functions')
+    .option('-q', 'keep messages quiet')
+    .option('--info', 'print information about bpfscope and kernel BPF support')
+    .addOption(
+      new Option('-k', 'warn when a bpf helper returns an error').argParser(increase).default(0),
+    )
+    .option('-V, --version', 'bpfscope version')
+    .option('--no-warnings', 'disable all warning messages')
+    .option('-v', 'verbose messages')
+    .addOption(
+      new Option('-d', '(dry run) debug info: AST, types, bytecode').argParser(increase).default(0),
+    )
+    .option('--dry-run', 'check and compile the program, run nothing')
+    .option(
+      '--emit-elf <file>',
+      '(dry run) write an ELF object (loadable by libbpf/bpftool) to FILE',
+    )
+    .option(
+      '--replay <file>',
+      "run over a recorded trace or strace log ('-' for stdin, gzip accepted)",
+    )
+    .option('--record <file>', 'write the events the run consumed to FILE (bpfscope trace format)')
+    .option('--seed <n>', 'seed of the simulated workload', '1')
+    .option('--duration <time>', 'virtual time to simulate, e.g. 500ms, 2s (default 1s)')
+    .option('--workload <name>', 'simulated workload to run (see below)');
+  command.exitOverride();
+  command.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+  return command;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const command = buildCommand();
+  try {
+    command.parse(splitCombinedFlags(argv), { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    throw e;
+  }
+  const o = command.opts();
+  const operands = command.args;
+  const format = o.f as string;
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`Invalid output format "${format}"`);
+  if (o.B !== undefined && !['full', 'none', 'line'].includes(o.B)) {
+    throw new UsageError(`Invalid buffering mode "${o.B}"`);
+  }
+  const seed = Number(o.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new UsageError(`--seed expects a non-negative integer, got "${o.seed}"`);
+  const list = o.l !== undefined;
+  const program = o.e as string | undefined;
+  let file: string | undefined;
+  let params = operands;
+  if (program === undefined && !list && operands.length > 0) {
+    file = operands[0];
+    params = operands.slice(1);
+  }
+  return {
+    program,
+    file,
+    params,
+    output: o.o,
+    format,
+    quiet: !!o.q,
+    buffering: o.B,
+    debug: o.d,
+    dryRun: !!o.dryRun,
+    list,
+    listPattern:
+      typeof o.l === 'string' ? o.l : list && operands.length > 0 ? operands[0] : undefined,
+    verbose: !!o.v,
+    emitElf: o.emitElf,
+    unsafe: !!o.unsafe,
+    info: !!o.info,
+    version: !!o.version,
+    help: !!o.help,
+    noWarnings: o.warnings === false,
+    command: o.c,
+    pid: o.p,
+    replay: o.replay,
+    record: o.record,
+    seed,
+    duration: o.duration,
+    workload: o.workload,
+    includeDirs: o.I,
+    includes: o.include,
+    helperWarnings: o.k,
+  };
+}
+
+export function usage(): string {
+  return buildCommand().helpInformation();
+}

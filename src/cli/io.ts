@@ -1,0 +1,53 @@
+// Where the CLI reads and writes. The real process uses processIo(); tests and the
+// conformance runner pass their own, so the whole CLI runs in-process.
+
+export interface CliIo {
+  writeStdout(chunk: string | Uint8Array): void;
+  writeStderr(text: string): void;
+  readStdin(): Promise<Uint8Array>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return {
+    writeStdout: (chunk) => {
+      process.stdout.write(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
+    },
+    writeStderr: (text) => {
+      process.stderr.write(Buffer.from(text, 'latin1'));
+    },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return new Uint8Array(Buffer.concat(chunks));
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/** An in-memory CliIo that records output, for tests. */
+export function memoryIo(options: {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  stdin?: string | Uint8Array;
+}): CliIo & { stdout(): string; stderr(): string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdin = options.stdin ?? '';
+  return {
+    writeStdout: (chunk) => {
+      out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+    },
+    writeStderr: (text) => {
+      err.push(text);
+    },
+    readStdin: async () =>
+      typeof stdin === 'string' ? new Uint8Array(Buffer.from(stdin, 'latin1')) : stdin,
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}

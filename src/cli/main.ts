@@ -1,0 +1,17 @@
+// The `bpfscope` executable.
+
+import { runCli } from './run_cli';
+import { processIo } from './io';
+
+runCli(process.argv.slice(2), processIo()).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    // An internal error is a bug; say so plainly, with the trace to report it.
+    process.stderr.write(
+      `bpfscope: internal error (please report): ${(error as Error)?.stack ?? error}\n`,
+    );
+    process.exitCode = 2;
+  },
+);

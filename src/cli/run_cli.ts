@@ -1,0 +1,245 @@
+// The bpfscope command: bpftrace 0.17's command line, run in-process against a CliIo so the
+// same code serves the real process, the tests and the conformance runner.
+
+import { readFileSync, statSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs, usage, UsageError, type CliOptions } from './args';
+import type { CliIo } from './io';
+import { renderDiagnostics } from '../../grammar/diagnostics';
+import { compileSource } from '../compile';
+import type { Program } from '../../compiler/program';
+import { attachProbes, AttachError, runProgram } from '../run';
+import { Runtime } from '../runtime/index';
+import { Output } from '../output/index';
+import { createProbeHost } from '../../probes/host';
+import { openSource, SourceError, workloadHelp } from '../sources';
+import { printDebug } from './debug';
+import { writeObject, readObject, ObjectFileError } from '../../compiler/elf/index';
+import { parseDuration } from './duration';
+import { programCallsExit } from './exit_detect';
+import { VERSION } from '../version';
+
+/** A user error: printed as one line on stderr, exit status 1. */
+export class CliError extends Error {}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+interface ScriptInput {
+  sourceName: string;
+  text?: string;
+  object?: Uint8Array;
+}
+
+async function readScript(options: CliOptions, io: CliIo): Promise<ScriptInput> {
+  if (options.program !== undefined) return { sourceName: 'stdin', text: options.program };
+  if (options.file === undefined) throw new UsageError('No program specified');
+  if (options.file === '-') {
+    return { sourceName: 'stdin', text: Buffer.from(await io.readStdin()).toString('latin1') };
+  }
+  const path = resolve(io.cwd, options.file);
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new CliError(`${options.file}: is a directory`);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    throw new CliError(`${options.file}: cannot read the script: ${reason}`);
+  }
+  if (ELF_MAGIC.every((b, i) => bytes[i] === b)) {
+    return { sourceName: options.file, object: new Uint8Array(bytes) };
+  }
+  return { sourceName: options.file, text: bytes.toString('latin1') };
+}
+
+function envInteger(env: CliIo['env'], name: string, fallback: number, max?: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw))
+    throw new CliError(`Env var '${name}' did not contain a valid uint64_t, or was zero-valued.`);
+  const value = Number(raw);
+  if (value === 0)
+    throw new CliError(`Env var '${name}' did not contain a valid uint64_t, or was zero-valued.`);
+  if (max !== undefined && value > max) {
+    throw new CliError(`'${name}' ${value} exceeds the current maximum of ${max} bytes.`);
+  }
+  return value;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.writeStderr(`ERROR: ${e.message}\n${usage()}${workloadHelp()}`);
+      return 1;
+    }
+    throw e;
+  }
+  try {
+    return await runWithOptions(options, io);
+  } catch (e) {
+    if (
+      e instanceof CliError ||
+      e instanceof UsageError ||
+      e instanceof SourceError ||
+      e instanceof ObjectFileError ||
+      e instanceof AttachError
+    ) {
+      io.writeStderr(`ERROR: ${e.message}\n`);
+      if (e instanceof UsageError) io.writeStderr(usage());
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
+  if (options.help) {
+    io.writeStdout(usage() + workloadHelp());
+    return 0;
+  }
+  if (options.version) {
+    io.writeStdout(`bpfscope v${VERSION} (bpftrace v0.17.0 compatible)\n`);
+    return 0;
+  }
+  if (options.command !== undefined || options.pid !== undefined) {
+    throw new CliError(
+      `${options.command !== undefined ? '-c' : '-p'} needs live tracing of real processes, which bpfscope does not do yet; use --replay with a recorded trace`,
+    );
+  }
+  const strlen = envInteger(io.env, 'BPFTRACE_STRLEN', 64, 200);
+  const mapKeysMax = envInteger(io.env, 'BPFTRACE_MAP_KEYS_MAX', 4096);
+  const durationNs = options.duration !== undefined ? parseDuration(options.duration) : undefined;
+  const sourceOptions = {
+    replay: options.replay,
+    workload: options.workload,
+    seed: options.seed,
+    durationNs,
+    cwd: io.cwd,
+    readStdin: io.readStdin,
+  };
+
+  if (options.info) {
+    io.writeStdout(infoText());
+    return 0;
+  }
+  if (options.list) {
+    const source = await openSource(sourceOptions);
+    const host = createProbeHost(source);
+    const names = options.verbose
+      ? host.listProbesVerbose(options.listPattern)
+      : host.listProbes(options.listPattern);
+    io.writeStdout(names.map((n) => `${n}\n`).join(''));
+    return 0;
+  }
+
+  const script = await readScript(options, io);
+  let program: Program;
+  if (script.object) {
+    program = readObject(script.object, script.sourceName);
+  } else {
+    const source = await openSource({ ...sourceOptions, catalogOnly: true });
+    const host = createProbeHost(source);
+    const result = compileSource(script.text ?? '', {
+      sourceName: script.sourceName,
+      source: script.text,
+      strlen,
+      mapKeysMax,
+      params: options.params,
+      unsafe: options.unsafe,
+      host,
+    });
+    const shown = options.noWarnings
+      ? result.diagnostics.filter((d) => d.severity === 'error')
+      : result.diagnostics;
+    if (shown.length > 0)
+      io.writeStderr(renderDiagnostics(shown, script.sourceName, script.text ?? ''));
+    if (options.debug > 0 && result.ast) {
+      printDebug(io, options.debug, result);
+      return result.program ? 0 : 1;
+    }
+    if (!result.program) return 1;
+    program = result.program;
+  }
+
+  if (options.emitElf !== undefined) {
+    writeAtomically(resolve(io.cwd, options.emitElf), writeObject(program));
+    return 0;
+  }
+  if (options.dryRun) return 0;
+
+  const untilExit = durationNs === undefined && programCallsExit(program);
+  const source = await openSource({ ...sourceOptions, untilExit });
+  const host = createProbeHost(source);
+  const attached = attachProbes(program, host);
+  const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
+
+  const chunks: (string | Uint8Array)[] = [];
+  const write =
+    options.output !== undefined
+      ? (chunk: string | Uint8Array) => chunks.push(chunk)
+      : (chunk: string | Uint8Array) => io.writeStdout(chunk);
+  const output = new Output(program, options.format, write, { symbols: source.symbols });
+  const recorder =
+    options.record !== undefined
+      ? await import('../sources').then((m) =>
+          m.createRecorder(resolve(io.cwd, options.record!), source),
+        )
+      : undefined;
+  const result = runProgram({
+    program,
+    attached,
+    source,
+    runtime,
+    output,
+    onAttached: () => {
+      if (io.env.__BPFTRACE_NOTIFY_PROBES_ATTACHED !== undefined)
+        io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
+    },
+    onEvent: recorder?.write,
+  });
+  recorder?.close();
+  if (options.output !== undefined) {
+    writeAtomically(
+      resolve(io.cwd, options.output),
+      Buffer.concat(
+        chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c))),
+      ),
+    );
+  }
+  return result.exitCode;
+}
+
+/** Writes to a temporary name and renames, so a failed run leaves no half-written file. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (e) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // nothing was written
+    }
+    throw new CliError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+function infoText(): string {
+  return [
+    'System',
+    `  OS: ${process.platform}`,
+    `  Arch: ${process.arch}`,
+    '',
+    'Build',
+    `  version: bpfscope v${VERSION}`,
+    `  compatible with: bpftrace v0.17.0`,
+    `  runtime: bpfscope eBPF VM (interpreter)`,
+    '',
+  ].join('\n');
+}

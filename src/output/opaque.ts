@@ -1,0 +1,88 @@
+// Text of the opaque builtin values, whose bytes the program stores and user space resolves
+// (symbols, stacks, addresses, error texts, user names, probe names, timestamps).
+
+import { uptime } from 'node:os';
+import type { Program } from '../../compiler/program';
+import type { Type } from '../../compiler/types';
+import { readI64, readU64 } from './bytes';
+import type { FormatContext } from './context';
+import { formatInet } from './inet';
+import { formatStack } from './stacks';
+import { strerror } from './strerror';
+import { strftime } from './strftime';
+
+/**
+ * Stored layouts (codegen writes them so): ksym/usym: u64 address (usym: then u64 pid);
+ * inet: u64 family then 16 address bytes; username/strerror/probe/cgroup_path: one u64
+ * (uid, errno, index into Program.probeNames, cgroup id); macaddr: 6 bytes; timestamp
+ * (strftime): u64 index into Program.timeFormats then u64 nsecs since boot;
+ * kstack/ustack: see stacks.ts.
+ */
+export function formatOpaque(
+  type: Type & { kind: 'opaque' },
+  bytes: Uint8Array,
+  offset: number,
+  ctx: FormatContext,
+  inKey: boolean,
+): string {
+  switch (type.name) {
+    case 'kstack':
+    case 'ustack':
+      return formatStack(type, bytes, offset, ctx, inKey);
+    case 'ksym':
+    case 'usym':
+      return symbolName(readU64(bytes, offset), type.name === 'ksym', ctx);
+    case 'inet':
+      return formatInet(readU64(bytes, offset), bytes.slice(offset + 8, offset + 24));
+    case 'strerror':
+      return strerror(BigInt.asIntN(32, readI64(bytes, offset)));
+    case 'username':
+      return userName(readU64(bytes, offset), ctx);
+    case 'probe':
+      return probeNames(ctx.program)[Number(readU64(bytes, offset))] ?? '';
+    case 'macaddr':
+      return [...bytes.slice(offset, offset + 6)]
+        .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
+        .join(':');
+    case 'timestamp': {
+      const format = ctx.program.timeFormats[Number(readU64(bytes, offset))] ?? '';
+      const nsecs = readU64(bytes, offset + 8);
+      const boot = ctx.env.bootTime?.() ?? defaultBootTime();
+      return strftime(format, new Date(boot.getTime() + Number(nsecs / 1_000_000n)));
+    }
+    case 'cgroup_path': {
+      const id = readU64(bytes, offset);
+      return ctx.env.cgroupPath?.(id) ?? id.toString();
+    }
+    case 'ctx':
+      return '';
+  }
+}
+
+/** The Program's probe name table (codegen adds `probeNames`; tolerate its absence). */
+function probeNames(program: Program): string[] {
+  return (program as Program & { probeNames?: string[] }).probeNames ?? [];
+}
+
+/** ksym()/usym(): the function name without offset, or the address in hex when unknown. */
+function symbolName(address: bigint, kernel: boolean, ctx: FormatContext): string {
+  const symbol = ctx.env.symbols?.symbolize(address, kernel);
+  return symbol === undefined
+    ? `0x${address.toString(16)}`
+    : symbol.replace(/\+(0x)?[0-9a-f]+$/, '');
+}
+
+/** bpftrace reads /etc/passwd; an unknown uid prints as an empty name. */
+function userName(uid: bigint, ctx: FormatContext): string {
+  const passwd = ctx.env.readFile?.('/etc/passwd');
+  if (!passwd) return '';
+  for (const line of new TextDecoder('latin1').decode(passwd).split('\n')) {
+    const fields = line.split(':');
+    if (fields.length > 2 && fields[2] === uid.toString()) return fields[0];
+  }
+  return '';
+}
+
+function defaultBootTime(): Date {
+  return new Date(Date.now() - Math.round(uptime() * 1000));
+}

@@ -1,0 +1,53 @@
+// kstack/ustack text as bpftrace prints it: a leading newline, then one line per frame,
+// innermost first. bpftrace mode: `<indent>sym+off`; perf mode: `\t<hex addr> sym+off`.
+
+import type { Program } from '../../compiler/program';
+import type { Type } from '../../compiler/types';
+import { readInt } from './bytes';
+import type { FormatContext } from './context';
+
+export type StackMode = 'bpftrace' | 'perf' | 'raw';
+
+/** Optional stack details a checker may attach to the kstack/ustack opaque type. */
+interface StackTypeDetails {
+  stackMode?: StackMode;
+  stackLimit?: number;
+}
+
+const DEFAULT_LIMIT = 127;
+
+export function stackMapId(program: Program, user: boolean): number | undefined {
+  return program.maps.find((m) => m.name === (user ? '.ustack' : '.kstack'))?.id;
+}
+
+/**
+ * The stored value is bpftrace's `stackid | pid << 32` (8 bytes); a negative stack id
+ * (get_stackid failed) prints as nothing.
+ */
+export function formatStack(
+  type: Type & { kind: 'opaque' },
+  bytes: Uint8Array,
+  offset: number,
+  ctx: FormatContext,
+  inKey: boolean,
+): string {
+  const user = type.name === 'ustack';
+  const details = type as StackTypeDetails;
+  const mode = details.stackMode ?? 'bpftrace';
+  const limit = details.stackLimit ?? DEFAULT_LIMIT;
+  const stackId = Number(readInt(bytes, offset, 4, true));
+  const mapId = stackMapId(ctx.program, user);
+  if (stackId < 0 || mapId === undefined || !ctx.maps) return '';
+  const frames = ctx.maps.stackTrace(mapId, stackId).slice(0, limit);
+  const indent = ' '.repeat(inKey ? 4 : 8);
+  let text = '\n';
+  for (const address of frames) {
+    if (address === 0n) break;
+    const hex = address.toString(16);
+    const symbol = ctx.env.symbols?.symbolize(address, !user) ?? `0x${hex}`;
+    if (mode === 'perf') text += `\t${hex} ${symbol}\n`;
+    else if (mode === 'raw') text += `${hex}\n`;
+    else text += `${indent}${symbol}\n`;
+  }
+  return text;
+}

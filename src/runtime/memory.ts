@@ -1,0 +1,96 @@
+// The VM's address space. Every memory area a program can address directly (its stack, the
+// event context, map values, test memory) is a region; region i lives at address
+// (REGION_HI_BASE + i) << 32, so a pointer's high 32 bits name the region and its low 32
+// bits are the offset in it. Pointer arithmetic that leaves a region changes the high half
+// and then faults. Event memory (MemoryRegion) keeps its own addresses and is only reached
+// through the probe_read helpers, as in the kernel.
+
+import type { MemoryRegion } from '../../probes/event';
+
+export const REGION_HI_BASE = 0xffffa000;
+export const STACK_REGION = 0;
+export const CTX_REGION = 1;
+/** First region handed out during a run (map values, test memory). */
+export const FIRST_DYNAMIC_REGION = 2;
+
+/** Stack bytes of one call frame (the kernel's MAX_BPF_STACK). */
+export const FRAME_SIZE = 512;
+/** Call frames: the main program plus nested bpf-to-bpf calls (kernel MAX_CALL_FRAMES). */
+export const MAX_FRAMES = 8;
+export const STACK_SIZE = FRAME_SIZE * MAX_FRAMES;
+
+export function regionAddress(region: number, offset = 0): bigint {
+  return (BigInt(REGION_HI_BASE + region) << 32n) + BigInt(offset);
+}
+
+/** Resolved memory: `bytes[offset .. offset+size)` is the addressed range. */
+export interface Resolved {
+  bytes: Uint8Array;
+  offset: number;
+}
+
+/** The regions of one program run. Region bytes are views of their owners' storage. */
+export class AddressSpace {
+  readonly bytes: Uint8Array[] = [];
+  readonly views: DataView[] = [];
+  readonly writable: boolean[] = [];
+  count = 0;
+  private readonly index = new Map<Uint8Array, number>();
+
+  /** Sets region `i` (stack and ctx are fixed slots). */
+  set(i: number, bytes: Uint8Array, writable: boolean): void {
+    const old = this.bytes[i];
+    if (old) this.index.delete(old);
+    this.bytes[i] = bytes;
+    this.views[i] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.writable[i] = writable;
+    this.index.set(bytes, i);
+    if (i >= this.count) this.count = i + 1;
+  }
+
+  /** The address of `bytes[offset]`, adding `bytes` as a region if it is not one yet. */
+  addressOf(bytes: Uint8Array, writable: boolean, offset = 0): bigint {
+    let i = this.index.get(bytes);
+    if (i === undefined) {
+      i = this.count;
+      this.set(i, bytes, writable);
+    }
+    return regionAddress(i, offset);
+  }
+
+  /** Drops dynamic regions (called at the start of each run). */
+  reset(): void {
+    for (let i = FIRST_DYNAMIC_REGION; i < this.count; i++) this.index.delete(this.bytes[i]!);
+    this.bytes.length = FIRST_DYNAMIC_REGION;
+    this.views.length = FIRST_DYNAMIC_REGION;
+    this.writable.length = FIRST_DYNAMIC_REGION;
+    this.count = FIRST_DYNAMIC_REGION;
+  }
+
+  /** The bytes at [address, address+size) if they lie inside one region. */
+  resolve(address: bigint, size: number, write: boolean): Resolved | undefined {
+    const hi = Number(BigInt.asUintN(64, address) >> 32n);
+    const lo = Number(BigInt.asUintN(32, address));
+    const i = hi - REGION_HI_BASE;
+    if (i < 0 || i >= this.count) return undefined;
+    const bytes = this.bytes[i]!;
+    if (lo + size > bytes.length || (write && !this.writable[i])) return undefined;
+    return { bytes, offset: lo };
+  }
+}
+
+/** Finds event memory holding [address, address+size), honouring the kernel/user split. */
+export function resolveEventMemory(
+  memory: readonly MemoryRegion[],
+  address: bigint,
+  size: number,
+  space: 'kernel' | 'user' | 'any',
+): Resolved | undefined {
+  for (const region of memory) {
+    if (space !== 'any' && region.kernel !== (space === 'kernel')) continue;
+    const start = region.address;
+    if (address >= start && address + BigInt(size) <= start + BigInt(region.bytes.length))
+      return { bytes: region.bytes, offset: Number(address - start) };
+  }
+  return undefined;
+}

@@ -1,0 +1,19 @@
+// The differential conformance corpus: bpftrace 0.17's recorded behaviour, case by case.
+
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { judgeCase, loadConformanceCases } from '../src/conformance/cases';
+import { runConformanceCase } from '../src/conformance/run_case';
+
+const root = join(__dirname, '..', '..', 'shared', 'conformance');
+const cases = existsSync(root) ? loadConformanceCases(root) : [];
+
+describe.skipIf(cases.length === 0)('conformance (shared/conformance missing: skipped)', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const outcome = await runConformanceCase(c);
+      expect(judgeCase(c, outcome)).toBeUndefined();
+    });
+  }
+});
