@@ -82,4 +82,7 @@ export interface CompileOptions {
   params: string[];
   unsafe: boolean;
   host: ProbeHost;
+  /** The script text. Lets the checker locate operator tokens (`=`, `/`) and reproduce
+   *  0.17's token-start columns; without it, ranges are the AST's. */
+  source?: string;
 }

@@ -33,7 +33,7 @@ export async function compile(
   options: CompileOptions = {},
 ): Promise<CompileOutput> {
   const sourceName = options.sourceName ?? 'stdin';
-  const source = await openSource({ seed: 1, catalogOnly: true, cwd: process.cwd() });
+  const source = await openSource({ seed: 1, cwd: process.cwd() });
   const result = compileSource(script, {
     sourceName,
     source: script,

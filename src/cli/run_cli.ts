@@ -12,7 +12,11 @@ import { attachProbes, AttachError, runProgram } from '../run';
 import { Runtime } from '../runtime/index';
 import { Output } from '../output/index';
 import { createProbeHost } from '../../probes/host';
-import { openSource, SourceError, workloadHelp } from '../sources';
+import { createRecorder, openSource, SourceError, workloadHelp } from '../sources';
+import { TraceFileError } from '../../probes/trace/errors';
+import type { OutputEnv } from '../output/index';
+import type { EventSource } from '../../probes/source';
+import type { AttachedProbe } from '../run';
 import { printDebug } from './debug';
 import { writeObject, readObject, ObjectFileError } from '../../compiler/elf/index';
 import { parseDuration } from './duration';
@@ -142,8 +146,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   if (script.object) {
     program = readObject(script.object, script.sourceName);
   } else {
-    const source = await openSource({ ...sourceOptions, catalogOnly: true });
-    const host = createProbeHost(source);
+    const host = createProbeHost(await openSource(sourceOptions));
     const result = compileSource(script.text ?? '', {
       sourceName: script.sourceName,
       source: script.text,
@@ -172,10 +175,12 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
   if (options.dryRun) return 0;
 
-  const untilExit = durationNs === undefined && programCallsExit(program);
-  const source = await openSource({ ...sourceOptions, untilExit });
-  const host = createProbeHost(source);
-  const attached = attachProbes(program, host);
+  const catalogHost = createProbeHost(await openSource(sourceOptions));
+  const attached = attachProbes(program, catalogHost);
+  const source = await openSource({
+    ...sourceOptions,
+    durationNs: durationNs ?? untilExitDuration(program, attached),
+  });
   const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
 
   const chunks: (string | Uint8Array)[] = [];
@@ -183,25 +188,35 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     options.output !== undefined
       ? (chunk: string | Uint8Array) => chunks.push(chunk)
       : (chunk: string | Uint8Array) => io.writeStdout(chunk);
-  const output = new Output(program, options.format, write, { symbols: source.symbols });
+  const output = new Output(program, options.format, write, outputEnv(source, io));
   const recorder =
     options.record !== undefined
-      ? await import('../sources').then((m) =>
-          m.createRecorder(resolve(io.cwd, options.record!), source),
+      ? createRecorder(
+          resolve(io.cwd, options.record),
+          source,
+          attached.map((a) => a.point),
         )
       : undefined;
-  const result = runProgram({
-    program,
-    attached,
-    source,
-    runtime,
-    output,
-    onAttached: () => {
-      if (io.env.__BPFTRACE_NOTIFY_PROBES_ATTACHED !== undefined)
-        io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
-    },
-    onEvent: recorder?.write,
-  });
+  let result;
+  try {
+    result = runProgram({
+      program,
+      attached,
+      source,
+      runtime,
+      output,
+      onAttached: () => {
+        if (io.env.__BPFTRACE_NOTIFY_PROBES_ATTACHED !== undefined) {
+          io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
+        }
+      },
+      onEvent: recorder ? (event) => recorder.write(event) : undefined,
+    });
+  } catch (e) {
+    // Neither the recording nor the -o file is left behind half-written.
+    recorder?.abort();
+    throw e;
+  }
   recorder?.close();
   if (options.output !== undefined) {
     writeAtomically(
@@ -212,6 +227,28 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     );
   }
   return result.exitCode;
+}
+
+/** Without --duration, a program that calls exit() runs until it does, within a cap: an hour
+ *  of virtual time when only timers fire (cheap to simulate), ten seconds otherwise. */
+function untilExitDuration(program: Program, attached: AttachedProbe[]): bigint | undefined {
+  if (!programCallsExit(program)) return undefined;
+  const timersOnly = attached.every((a) => ['BEGIN', 'END', 'interval'].includes(a.point.provider));
+  return timersOnly ? 3_600_000_000_000n : 10_000_000_000n;
+}
+
+function outputEnv(source: EventSource, io: CliIo): OutputEnv {
+  return {
+    symbols: source.symbols,
+    writeError: (text) => io.writeStderr(text),
+    readFile: (path) => {
+      try {
+        return new Uint8Array(readFileSync(resolve(io.cwd, path)));
+      } catch {
+        return undefined;
+      }
+    },
+  };
 }
 
 /** Writes to a temporary name and renames, so a failed run leaves no half-written file. */

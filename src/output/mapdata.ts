@@ -68,9 +68,7 @@ export function readMap(
     case 'sum': {
       const signed = aggregation.kind === 'sum' && aggregation.signed;
       const rows =
-        raw.length === 0 && isKeylessCount(def, info)
-          ? [{ key: new Uint8Array(8), values: [] }]
-          : raw;
+        raw.length === 0 && isKeylessCount(info) ? [{ key: new Uint8Array(8), values: [] }] : raw;
       const entries = rows.map((e) => ({
         ...keyed(e.key),
         value: wrap(sumCpus(e.values, 0), signed),
@@ -107,7 +105,7 @@ export function readMap(
   }
 }
 
-export function isKeylessCount(def: MapDef, info: ScriptMapInfo): boolean {
+export function isKeylessCount(info: ScriptMapInfo): boolean {
   return (
     info.keyTypes.length === 0 &&
     info.value.kind === 'aggregation' &&

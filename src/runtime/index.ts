@@ -9,7 +9,14 @@ import { HELPER_SPECS, HelperEnv, createHelpers, mapPointer } from './helpers';
 import { MapSet, StackTraceMap, type MapEntry } from './maps';
 import { CTX_REGION, regionAddress } from './memory';
 import { VerifierError, verify } from './verifier';
-import { DEFAULT_INSTRUCTION_BUDGET, DecodedProgram, Interpreter, Machine, VmError, type Executable } from './vm';
+import {
+  DEFAULT_INSTRUCTION_BUDGET,
+  DecodedProgram,
+  Interpreter,
+  Machine,
+  VmError,
+  type Executable,
+} from './vm';
 
 export { VerifierError, VmError };
 
@@ -31,9 +38,18 @@ export interface RuntimeOptions {
 export function contextSize(probe: CompiledProbe): number {
   const kinds = probe.attachPoints.map((a) => a.split(':')[0]!);
   // Tracepoint programs may read the whole raw record (the kernel allows PERF_MAX_TRACE_SIZE).
-  if (kinds.length > 0 && kinds.every((k) => k === 'tracepoint' || k === 't' || k === 'rawtracepoint' || k === 'rt')) return 2048;
+  if (
+    kinds.length > 0 &&
+    kinds.every((k) => k === 'tracepoint' || k === 't' || k === 'rawtracepoint' || k === 'rt')
+  )
+    return 2048;
   // perf_event programs (profile, interval, software, hardware) get bpf_perf_event_data.
-  if (kinds.every((k) => ['profile', 'p', 'interval', 'i', 'software', 's', 'hardware', 'h'].includes(k))) return PT_REGS.size + 16;
+  if (
+    kinds.every((k) =>
+      ['profile', 'p', 'interval', 'i', 'software', 's', 'hardware', 'h'].includes(k),
+    )
+  )
+    return PT_REGS.size + 16;
   return PT_REGS.size;
 }
 
@@ -51,7 +67,10 @@ export class Runtime {
   ) {
     this.maps = new MapSet(program.maps, Math.max(1, options.ncpus ?? 1));
     this.env = new HelperEnv(this.maps, options.seed ?? 1, options.onMapFull);
-    this.machine = new Machine(createHelpers(this.env), options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET);
+    this.machine = new Machine(
+      createHelpers(this.env),
+      options.instructionBudget ?? DEFAULT_INSTRUCTION_BUDGET,
+    );
     this.programs = program.probes.map((probe, i) => {
       const insns = decode(probe.bytecode);
       try {
@@ -60,7 +79,9 @@ export class Runtime {
         if (e instanceof VerifierError) Object.assign(e, { probeIndex: i });
         throw e;
       }
-      return new Interpreter(new DecodedProgram(insns), (src, imm) => (src === PseudoSrc.MapFd ? mapPointer(imm) : undefined));
+      return new Interpreter(new DecodedProgram(insns), (src, imm) =>
+        src === PseudoSrc.MapFd ? mapPointer(imm) : undefined,
+      );
     });
   }
 
@@ -110,7 +131,8 @@ export class Runtime {
   /** Addresses stored by get_stackid, innermost first. */
   stackTrace(stackMapId: number, stackId: number): bigint[] {
     const map = this.mapById(stackMapId);
-    if (!(map instanceof StackTraceMap)) throw new Error(`map ${map.def.name} is not a stack trace map`);
+    if (!(map instanceof StackTraceMap))
+      throw new Error(`map ${map.def.name} is not a stack trace map`);
     return map.stack(stackId);
   }
 

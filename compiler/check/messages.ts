@@ -1,0 +1,201 @@
+// Every diagnostic text the checker and the builtin signatures produce, worded exactly as
+// bpftrace 0.17 prints them (including its typos: "a integer", the missing closing quote in
+// map type mismatches). One function per message; callers never build message text.
+
+import type { Type } from '../types';
+
+/** bpftrace 0.17's spelling of a type in messages: `int64`, `unsigned int8`, `string[4]`. */
+export function typeText(type: Type): string {
+  switch (type.kind) {
+    case 'none':
+      return 'none';
+    case 'int':
+      return `${type.signed ? '' : 'unsigned '}int${type.size * 8}`;
+    case 'bool':
+      return 'bool';
+    case 'string':
+      return `string[${type.size}]`;
+    case 'buffer':
+      return `buffer[${type.size + 1}]`;
+    case 'tuple':
+      return `(${type.elements.map(typeText).join(',')})`;
+    case 'pointer':
+      return `${typeText(type.to)} *`;
+    case 'array':
+      return `${typeText(type.element)}[${type.length}]`;
+    case 'record':
+      return `${type.union ? 'union' : 'struct'} ${type.name}`;
+    case 'opaque':
+      return type.name === 'macaddr' ? 'mac_address' : type.name;
+    case 'aggregation':
+      return type.aggregation.kind;
+  }
+}
+
+/** The coarse type class 0.17 names in "(… provided)" and "(… supplied)". */
+export function typeClass(type: Type): string {
+  switch (type.kind) {
+    case 'int':
+    case 'bool':
+      return 'integer';
+    case 'opaque':
+      return type.name === 'macaddr' ? 'mac_address' : type.name;
+    case 'aggregation':
+      return type.aggregation.kind;
+    case 'record':
+      return 'record';
+    default:
+      return type.kind;
+  }
+}
+
+export const messages = {
+  // variables and identifiers
+  undefinedVariable: (name: string) => `Undefined or undeclared variable: ${name}`,
+  undefinedVariableAfterNone: (name: string) => `Undefined variable: ${name}`,
+  invalidAssignment: (type: Type) => `Invalid expression for assignment: ${typeText(type)}`,
+  variableTypeMismatch: (name: string, assigned: Type, existing: Type) =>
+    `Type mismatch for ${name}: trying to assign value of type '${typeText(assigned)}' when variable already contains a value of type '${typeText(existing)}'`,
+  unknownIdentifier: (name: string) => `Unknown identifier: '${name}'`,
+  unknownFunction: (name: string) => `Unknown function: ${name}`,
+
+  // maps
+  undefinedMap: (name: string) => `Undefined map: ${name}`,
+  mapTypeMismatch: (name: string, assigned: Type, existing: Type) =>
+    `Type mismatch for ${name}: trying to assign value of type '${typeText(assigned)}' when map already contains a value of type '${typeText(existing)}`,
+  mapArgumentMismatch: (name: string, given: Type[], expected: Type[]) =>
+    `Argument mismatch for ${name}: trying to access with arguments: [${given.map(typeText).join(', ')}] when map expects arguments: [${expected.map(typeText).join(', ')}]`,
+  tupleMapKey: () =>
+    'tuple cannot be used as a map key. Try a multi-key associative array instead (eg `@map[$1, $2] = ...)`.',
+  aggregationAsKey: (name: string) => `${name}() can not be used as a map key`,
+  mapKeyNotAllowed: (type: Type) => `${typeText(type)} can not be used as a map key`,
+
+  // operators
+  binaryTypeMismatch: (operator: string, left: Type, right: Type) =>
+    `Type mismatch for '${operator}': comparing '${typeText(left)}' with '${typeText(right)}'`,
+  stringOperator: (operator: string, left: Type, right: Type) =>
+    `The ${operator} operator can not be used on expressions of types ${typeText(left)}, ${typeText(right)}`,
+  unaryInvalid: (operator: string, type: Type) =>
+    `The ${operator} operator can not be used on expressions of type '${typeText(type)}'`,
+  derefInvalid: (type: Type) => `Can not dereference non-pointer type '${typeText(type)}'`,
+  ternaryTypes: (a: Type, b: Type) =>
+    `Ternary operator must return the same type: have '${typeClass(a)}' and '${typeClass(b)}'`,
+  ternaryTuple: () => 'Ternary operator does not support tuples',
+  literalLonger: (size: number) =>
+    `The literal is longer than the variable string (size=${size}), condition will always be false`,
+  warnSignsArithmetic: (left: Type, right: Type) =>
+    `arithmetic on integers of different signs: '${typeText(left)}' and '${typeText(right)}' can lead to undefined behavior`,
+  warnSignsComparison: (left: Type, right: Type) =>
+    `comparison of integers of different signs: '${typeText(left)}' and '${typeText(right)}' can lead to undefined behavior`,
+  warnSignedDivision: (operator: string) =>
+    `signed operands for '${operator}' can lead to undefined behavior (cast to unsigned to silence warning)`,
+
+  // casts, sizeof, records, tuples
+  unknownRecord: (name: string) => `Unknown struct/union: '${name}'`,
+  castUnsupported: (type: Type) => `Casts are not supported for type: "${typeText(type)}"`,
+  fieldOnNonRecord: (field: string, type: Type) =>
+    `Can not access field '${field}' on expression of type '${typeText(type)}'`,
+  noSuchField: (record: Type, field: string) =>
+    `Struct/union of type '${typeText(record)}' does not contain a field named '${field}'`,
+  arrowOnNonPointer: (type: Type) =>
+    `Can not access field on expression of type '${typeText(type)}'`,
+  tupleIndexOnNonTuple: (index: number, type: Type) =>
+    `Can not access index ${index} on expression of type '${typeText(type)}'`,
+  tupleIndexRange: (index: number, count: number) =>
+    `Invalid tuple index: ${index}. Found ${count} elements in tuple.`,
+  indexNonArray: (type: Type) =>
+    `The array index operator [] can only be used on arrays and pointers, found ${typeText(type)}.`,
+  kernelTypesUnavailable: (name: string) =>
+    `kernel types not available: '${name}' is not defined in this script`,
+  stringTooLong: (text: string) => `String is too long (over 64 bytes): ${text}`,
+
+  // control flow and probes
+  invalidIfCondition: (type: Type) => `Invalid condition in if(): ${typeClass(type)}`,
+  invalidPredicate: (type: Type) => `Invalid type for predicate: ${typeClass(type)}`,
+  unrollMin: () => 'unroll minimum value is 1',
+  unrollMax: () => 'unroll maximum value is 100',
+  unrollNotLiteral: () => 'unroll count must be an integer literal or a positional parameter',
+  jumpOutsideLoop: (jump: string) => `${jump} used outside of a loop`,
+  moreThanOne: (which: 'BEGIN' | 'END') => `More than one ${which} probe defined`,
+  probeError: (message: string) => message,
+  forNotMap: () => 'for loop expects a map to iterate over',
+
+  // positional parameters
+  paramNotNumber: (index: number, value: string) =>
+    `$${index} used numerically but given "${value}". Try using str($${index}).`,
+  paramOutOfRange: (index: number) =>
+    `param $${index} is out of integer range [1, 9223372036854775807]`,
+
+  // builtin variables
+  builtinOnlyArgs: (name: string) =>
+    `The ${name} builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes`,
+  builtinOnlySargs: (name: string) =>
+    `The ${name} builtin can only be used with 'kprobes' and 'uprobes' probes`,
+  builtinRetval: (tracepointHint: boolean) =>
+    `The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'kfunc' probes${tracepointHint ? ' (try to use args->ret instead)' : ''}`,
+  builtinFuncNot: (probeType: string) =>
+    `The func builtin can not be used with '${probeType}' probes`,
+  builtinArgs: (probeType: string) =>
+    `The args builtin can only be used with tracepoint/kfunc/uprobeprobes (${probeType} used here)`,
+  builtinCtxInvalid: () => 'invalid program type',
+  cpidWithoutCommand: () => 'cpid cannot be used without child command',
+
+  // builtin functions
+  requiresNoArguments: (fn: string, given: number) =>
+    `${fn}() requires no arguments (${given} provided)`,
+  requiresArguments: (fn: string, count: number, given: number) =>
+    `${fn}() requires ${count === 1 ? 'one argument' : `${count} arguments`} (${given} provided)`,
+  requiresAtLeast: (fn: string, count: number, given: number) =>
+    `${fn}() requires at least ${count === 1 ? 'one argument' : `${count} arguments`} (${given} provided)`,
+  requiresBetween: (fn: string, min: number, max: number, given: number) =>
+    `${fn}() requires ${min === 1 ? 'one' : min} or ${max} arguments (${given} provided)`,
+  onlyIntegerArguments: (fn: string, given: Type) =>
+    `${fn}() only supports integer arguments (${typeClass(given)} provided)`,
+  onlyStringArguments: (fn: string, given: Type) =>
+    `${fn}() only supports string arguments (${typeClass(given)} provided)`,
+  expectsIntegerLiteral: (fn: string, given: Type) =>
+    `${fn}() expects a integer literal (${typeClass(given)} provided)`,
+  expectsStringLiteral: (fn: string, given: Type) =>
+    `${fn}() expects a string literal (${typeClass(given)} provided)`,
+  expectsMap: (fn: string) => `${fn}() expects a map to be provided`,
+  mapIndexed: (fn: string) => `The map passed to ${fn}() should not be indexed by a key`,
+  aggregationNotAssigned: (fn: string) => `${fn}() should be directly assigned to a map`,
+  notInAssignment: (fn: string) => `${fn}() should not be used in an assignment or as a map key`,
+  unsafeFunction: (fn: string) => `${fn}() is an unsafe function being used in safe mode`,
+  notWithProbe: (fn: string, probeType: string) =>
+    `${fn} can not be used with "${probeType}" probes`,
+  lhistMinMax: (min: bigint, max: bigint) =>
+    `lhist() min must be less than max (provided min ${min} and max ${max})`,
+  lhistStepRange: (step: bigint, range: bigint) =>
+    `lhist() step is too large for the given range (provided step ${step} for range ${range})`,
+  lhistMinNegative: (min: bigint) => `lhist() min must be non-negative (provided min ${min})`,
+  lhistStepMin: (step: bigint) => `lhist() step must be >= 1 (${step} provided)`,
+  lhistBuckets: (buckets: bigint) =>
+    `lhist() too many buckets, must be <= 1000 (would need ${buckets})`,
+  printNonMapArgs: (given: number) => `Non-map print() only takes 1 argument, ${given} found`,
+  printNotPrintable: (type: Type) => `${typeText(type)} type passed to print() is not printable`,
+  printStatsIgnored: () => "print()'s top and div arguments are ignored when used on stats() maps.",
+  printfTooMany: (fn: string, given: number, expected: number) =>
+    `${fn}: Too many arguments for format string (${given} supplied, ${expected} expected)`,
+  printfNotEnough: (fn: string, given: number, expected: number) =>
+    `${fn}: Not enough arguments for format string (${given} supplied, ${expected} expected)`,
+  printfArgType: (fn: string, conversion: string, wanted: string, given: Type) =>
+    `${fn}: ${conversion} specifier expects a value of type ${wanted} (${typeClass(given)} supplied)`,
+  strFirstArgument: (given: Type) =>
+    `str() expects an integer or a pointer type as first argument (${typeText(given)} provided)`,
+  strOffsetParam: (index: number, length: number) =>
+    `only addition of a single constant less or equal to the length of $${index} (which is ${length}) is allowed inside str`,
+  ntopSize: () => 'ntop() argument must be 4 or 16 bytes in size',
+  ntopFamily: () => 'ntop() expects an integer or array argument, got a string',
+  bswapInteger: (given: Type) =>
+    `bswap() only supports integer arguments (${typeClass(given)} provided)`,
+  stackMode: (name: string) => `${name}: Unknown stack mode`,
+  stackLimit: (fn: string) => `${fn}() limit must be >= 0`,
+  signalUnknown: (name: string) => `${name} is not a valid signal`,
+  signalRange: (value: bigint) => `sig number should be in range [1, 64], got ${value}`,
+  regUnknown: (name: string) => `'${name}' is not a valid register`,
+  pathProbe: () => "The path function can only be used with 'kfunc', 'kretfunc', 'iter' probes",
+  bufLength: () => 'buf() length must be > 0',
+  exitCodeInteger: () => 'exit() code must be an integer',
+  keyTypeMismatch: (fn: string, name: string) => `${fn}(): key type mismatch for ${name}`,
+};

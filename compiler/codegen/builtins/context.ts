@@ -1,0 +1,74 @@
+// Builtins read from the probe's context: arg0-N and retval (x86-64 pt_regs), func, probe,
+// kstack/ustack (get_stackid into the internal `.kstack`/`.ustack` stack-trace maps; the
+// value is the stack id as a u64, negative when the kernel could not take the stack).
+
+import type { Builtin, Call } from '../../../grammar/ast';
+import { Helper } from '../../isa/helpers';
+import { Reg } from '../../isa/opcode';
+import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../ptregs';
+import { unsupported } from '../errors';
+import type { ProbeGen } from '../probe-gen';
+import { CTX } from '../regs';
+import { constant, inTemp, type Value } from '../value';
+import type { FunctionGen, VariableGen } from './types';
+
+/** get_stackid's flag for user stacks. */
+const BPF_F_USER_STACK = 1 << 8;
+
+function register(g: ProbeGen, offset: number): Value {
+  return g.loadInt(CTX, offset, 8, false);
+}
+
+function argument(g: ProbeGen, node: Builtin): Value {
+  const index = Number(node.name.slice(3));
+  const offset = ARGUMENT_OFFSETS[index];
+  if (offset === undefined) return unsupported(`${node.name} (arguments passed on the stack)`, node.range);
+  return register(g, offset);
+}
+
+function stack(g: ProbeGen, user: boolean): Value {
+  g.e.mov(Reg.R1, CTX);
+  g.e.loadMap(Reg.R2, g.state.stackMap(user).id);
+  g.e.movConst(Reg.R3, BigInt(user ? BPF_F_USER_STACK : 0));
+  g.e.call(Helper.get_stackid);
+  const temp = g.regs.alloc();
+  g.regs.write(temp, Reg.R0);
+  return inTemp(temp);
+}
+
+function func(g: ProbeGen): Value {
+  const provider = g.points[0]?.provider;
+  if (provider === 'kprobe' || provider === 'kretprobe' || provider === 'kfunc' || provider === 'kretfunc') {
+    g.e.mov(Reg.R1, CTX);
+    g.e.call(Helper.get_func_ip);
+    const temp = g.regs.alloc();
+    g.regs.write(temp, Reg.R0);
+    return inTemp(temp);
+  }
+  return register(g, PT_REGS.ip);
+}
+
+export const contextVariables: Record<string, VariableGen> = {
+  retval: (g) => register(g, PT_REGS.ax),
+  func,
+  probe: (g) => constant(BigInt(g.state.probeId(g.points[0]?.name ?? ''))),
+  kstack: (g) => stack(g, false),
+  ustack: (g) => stack(g, true),
+  ctx: (g) => {
+    const temp = g.regs.alloc();
+    g.regs.write(temp, CTX);
+    return inTemp(temp);
+  },
+};
+
+export function isArgumentVariable(name: string): boolean {
+  return /^arg\d+$/.test(name);
+}
+
+export const argumentVariable: VariableGen = argument;
+
+/** `kstack(mode, n)` / `ustack(...)`: the stack id; mode and depth are applied when printing. */
+export const stackFunctions: Record<string, FunctionGen> = {
+  kstack: (g: ProbeGen, _node: Call) => stack(g, false),
+  ustack: (g: ProbeGen, _node: Call) => stack(g, true),
+};

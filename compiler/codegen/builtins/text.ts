@@ -1,0 +1,123 @@
+// String and byte builtins: str, strncmp, buf, strerror, ntop.
+
+import type { Expression } from '../../../grammar/ast';
+import { Helper } from '../../isa/helpers';
+import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
+import { sizeOf } from '../../types';
+import { userAddressSpace } from '../access';
+import { fail, unsupported } from '../errors';
+import { stringConstant, stringSide } from '../expr';
+import type { ProbeGen } from '../probe-gen';
+import { latin1, stringsEqual } from '../strings';
+import { writeValue } from '../store';
+import { compareValues } from '../arith';
+import { constant, inMemory } from '../value';
+import type { FunctionGen } from './types';
+
+function literalInteger(g: ProbeGen, arg: Expression): bigint | undefined {
+  return g.constantOf(arg) ?? (arg.kind === 'IntegerLiteral' ? arg.value : undefined);
+}
+
+/** `str($N)`, `str($N + k)`: the parameter's text, known at compile time. */
+function positionalText(g: ProbeGen, arg: Expression): string | undefined {
+  if (arg.kind === 'PositionalParameter') return g.checked.options.params[arg.index - 1] ?? '';
+  if (arg.kind === 'Binary' && arg.operator === '+' && arg.left.kind === 'PositionalParameter') {
+    const skip = literalInteger(g, arg.right);
+    if (skip === undefined) return undefined;
+    return (g.checked.options.params[arg.left.index - 1] ?? '').slice(Number(skip));
+  }
+  return undefined;
+}
+
+const str: FunctionGen = (g, node, gen) => {
+  const size = sizeOf(g.typeOf(node));
+  const [source, length] = node.args;
+  const text = positionalText(g, source);
+  const limit = length ? literalInteger(g, length) : undefined;
+  if (text !== undefined) {
+    const chars = Math.min(text.length, size - 1, limit === undefined ? Infinity : Math.max(0, Number(limit)));
+    return stringConstant(latin1(text.slice(0, chars)), size);
+  }
+  const address = gen(source);
+  const lengthValue = length && limit === undefined ? gen(length) : undefined;
+  const buffer = g.allocZeroed(size);
+  const addressTemp = g.own(address);
+  if (lengthValue) {
+    // size = min(n + 1, strlen), bounded for the verifier
+    g.loadInto(lengthValue, Reg.R2);
+    g.release(lengthValue);
+    g.e.alu(AluOp.ADD, Reg.R2, { imm: 1 });
+    const ok = g.e.newLabel();
+    g.e.jump(JmpOp.JLE, Reg.R2, { imm: size }, ok);
+    g.e.movConst(Reg.R2, BigInt(size));
+    g.e.bind(ok);
+  } else {
+    const bytes = limit === undefined ? size : Math.max(1, Math.min(size, Number(limit) + 1));
+    g.e.movConst(Reg.R2, BigInt(bytes));
+  }
+  g.e.mov(Reg.R3, g.regs.read(addressTemp, Reg.R3));
+  g.regs.release(addressTemp);
+  g.stackAddress(Reg.R1, buffer);
+  g.e.call(userAddressSpace(g) ? Helper.probe_read_user_str : Helper.probe_read_kernel_str);
+  return inMemory(buffer);
+};
+
+const strncmp: FunctionGen = (g, node, gen) => {
+  const [a, b, n] = node.args;
+  const limit = literalInteger(g, n);
+  if (limit === undefined) return fail('strncmp expects a integer literal', n.range);
+  const sizes = [g.typeOf(a), g.typeOf(b)].map((t) => (t.kind === 'string' ? t.size : Infinity));
+  const count = Math.max(0, Math.min(Number(limit), ...sizes));
+  const equal = stringsEqual(g, stringSide(g, a, gen), stringSide(g, b, gen), count);
+  return compareValues(g, '==', equal, constant(0n), false);
+};
+
+/** buf(data, n): `[u8 length][bytes…]` of at most the type's size. */
+const buf: FunctionGen = (g, node, gen) => {
+  const type = g.typeOf(node);
+  if (type.kind !== 'buffer') return fail('buf() without a buffer type', node.range);
+  const [source, length] = node.args;
+  const sourceType = g.typeOf(source);
+  const n = length ? literalInteger(g, length) : undefined;
+  if (length && n === undefined) return unsupported('buf() with a length that is not a literal', length.range);
+  const count = Math.min(type.size, n === undefined ? type.size : Number(n));
+  const buffer = g.allocZeroed(sizeOf(type));
+  g.e.storeImm(Size.B, Reg.R10, buffer, count);
+  const value = gen(source);
+  if (value.kind === 'mem' || value.kind === 'bytes') {
+    g.copy(Reg.R10, buffer + 1, Reg.R10, g.materialize(value), Math.min(count, sizeOf(sourceType)));
+  } else {
+    g.loadInto(value, Reg.R3);
+    g.release(value);
+    g.stackAddress(Reg.R1, buffer + 1);
+    g.e.movConst(Reg.R2, BigInt(count));
+    g.e.call(userAddressSpace(g) ? Helper.probe_read_user : Helper.probe_read_kernel);
+  }
+  return inMemory(buffer);
+};
+
+/** ntop([af,] addr): `{u64 af; u8 addr[16]}` — AF_INET (2) for 4-byte addresses, AF_INET6 (10) for 16. */
+const ntop: FunctionGen = (g, node, gen) => {
+  const addrNode = node.args[node.args.length - 1];
+  const addrType = g.typeOf(addrNode);
+  const v6 = addrType.kind === 'array' && sizeOf(addrType) === 16;
+  const buffer = g.allocZeroed(24);
+  if (node.args.length === 2) {
+    const af = gen(node.args[0]);
+    g.storeInt(af, Reg.R10, buffer, 8);
+    g.release(af);
+  } else g.e.storeImm(Size.DW, Reg.R10, buffer, v6 ? 10 : 2);
+  const addr = gen(addrNode);
+  writeValue(g, addr, addrType, { base: Reg.R10, offset: buffer + 8, type: addrType, width: addrType.kind === 'array' ? undefined : 4, zeroed: true });
+  g.release(addr);
+  return inMemory(buffer);
+};
+
+export const textFunctions: Record<string, FunctionGen> = {
+  str,
+  strncmp,
+  buf,
+  ntop,
+  strerror: (g, node, gen) => gen(node.args[0]),
+};
+

@@ -1,0 +1,162 @@
+// A straight-line instruction list with symbolic labels. Jumps name a label; offsets (in
+// 8-byte slots, `lddw` counting two) are resolved once the whole program is known. Each
+// instruction remembers the source line being compiled when it was emitted.
+
+import type { Instruction } from '../isa/instruction';
+import { slotCount } from '../isa/instruction';
+import { AluOp, Class, JmpOp, Reg, Size } from '../isa/opcode';
+import type { Helper } from '../isa/helpers';
+import * as B from '../isa/build';
+
+export type Label = number & { readonly __label: unique symbol };
+
+/** A register or a 32-bit signed immediate operand. */
+export type Operand = { reg: Reg } | { imm: number };
+
+interface Item {
+  insn: Instruction;
+  line: number;
+  /** For jumps: the label whose slot the offset must reach. */
+  target?: Label;
+}
+
+export class Emitter {
+  private readonly items: Item[] = [];
+  private readonly labelAt: (number | undefined)[] = [];
+  /** Source line attributed to instructions emitted from now on (0 = none). */
+  line = 0;
+
+  newLabel(): Label {
+    this.labelAt.push(undefined);
+    return (this.labelAt.length - 1) as Label;
+  }
+
+  /** Places `label` before the next instruction. */
+  bind(label: Label): void {
+    this.labelAt[label] = this.items.length;
+  }
+
+  emit(insn: Instruction, target?: Label): void {
+    this.items.push({ insn, line: this.line, target });
+  }
+
+  // --- convenience forms (all 64-bit ALU) ---------------------------------------------
+
+  mov(dst: Reg, src: Reg): void {
+    if (dst !== src) this.emit(B.mov64Reg(dst, src));
+  }
+
+  /** Loads any 64-bit constant (one `mov` when it fits a sign-extended imm32). */
+  movConst(dst: Reg, value: bigint): void {
+    const v = BigInt.asIntN(64, value);
+    if (v >= -(1n << 31n) && v < 1n << 31n) this.emit(B.mov64Imm(dst, Number(v)));
+    else this.emit(B.lddw(dst, v));
+  }
+
+  alu(op: AluOp, dst: Reg, src: Operand): void {
+    this.emit('reg' in src ? B.alu64Reg(op, dst, src.reg) : B.alu64Imm(op, dst, src.imm));
+  }
+
+  neg(dst: Reg): void {
+    this.emit(B.neg64(dst));
+  }
+
+  load(size: Size, dst: Reg, base: Reg, offset: number): void {
+    this.emit(B.ldxMem(size, dst, base, offset));
+  }
+
+  store(size: Size, base: Reg, offset: number, src: Reg): void {
+    this.emit(B.stxMem(size, base, src, offset));
+  }
+
+  storeImm(size: Size, base: Reg, offset: number, imm: number): void {
+    this.emit(B.stMem(size, base, offset, imm));
+  }
+
+  jump(op: JmpOp, dst: Reg, src: Operand, target: Label): void {
+    this.emit('reg' in src ? B.jmpReg(op, dst, src.reg, 0) : B.jmpImm(op, dst, src.imm, 0), target);
+  }
+
+  goto(target: Label): void {
+    this.emit(B.ja(0), target);
+  }
+
+  call(helper: Helper): void {
+    this.emit(B.call(helper));
+  }
+
+  loadMap(dst: Reg, mapId: number): void {
+    this.emit(B.ldMapFd(dst, mapId));
+  }
+
+  exit(): void {
+    this.emit(B.exit());
+  }
+
+  /** Resolves labels and returns the final instructions and the line of each slot. */
+  finish(): { instructions: Instruction[]; lines: number[] } {
+    const items = this.reachable();
+    const slotOf: number[] = [];
+    let slot = 0;
+    for (const item of items) {
+      slotOf.push(slot);
+      slot += slotCount(item.insn);
+    }
+    slotOf.push(slot);
+    const instructions: Instruction[] = [];
+    const lines: number[] = [];
+    items.forEach((item, index) => {
+      let insn = item.insn;
+      if (item.target !== undefined) {
+        const at = this.newIndex[this.labelAt[item.target]!];
+        const offset = slotOf[at] - (slotOf[index] + 1);
+        if (offset < -32768 || offset > 32767) throw new Error('internal: jump out of range');
+        insn = { ...insn, offset };
+      }
+      instructions.push(insn);
+      for (let i = 0; i < slotCount(insn); i++) lines.push(item.line);
+    });
+    return { instructions, lines };
+  }
+
+  private newIndex: number[] = [];
+
+  /** The instructions reachable from the entry (the kernel rejects unreachable code, which
+   *  constant conditions, `exit` and `return` leave behind); fills newIndex, the kept index
+   *  of every old index. */
+  private reachable(): Item[] {
+    const targetOf = (item: Item) => {
+      const at = this.labelAt[item.target!];
+      if (at === undefined) throw new Error(`internal: unbound label ${item.target}`);
+      return at;
+    };
+    const seen = new Array<boolean>(this.items.length + 1).fill(false);
+    const work = [0];
+    while (work.length > 0) {
+      const i = work.pop()!;
+      if (i >= this.items.length || seen[i]) continue;
+      seen[i] = true;
+      const item = this.items[i];
+      const { opcode } = item.insn;
+      const jumpClass = (opcode & 0x07) === Class.JMP || (opcode & 0x07) === Class.JMP32;
+      const op = opcode & 0xf0;
+      if (jumpClass && op === JmpOp.EXIT) continue;
+      if (item.target !== undefined) work.push(targetOf(item));
+      if (!(jumpClass && op === JmpOp.JA)) work.push(i + 1);
+    }
+    const kept: Item[] = [];
+    this.newIndex = [];
+    for (let i = 0; i <= this.items.length; i++) {
+      this.newIndex.push(kept.length);
+      if (i < this.items.length && seen[i]) kept.push(this.items[i]);
+    }
+    return kept;
+  }
+
+  /** Number of slots emitted so far. */
+  get size(): number {
+    return this.items.reduce((n, item) => n + slotCount(item.insn), 0);
+  }
+}
+
+

@@ -1,0 +1,195 @@
+// Expressions: integers in temporaries (or folded constants), everything else as bytes on
+// the stack (see value.ts).
+
+import type { Expression, Ternary, Tuple, TupleAccess } from '../../grammar/ast';
+import { Reg } from '../isa/opcode';
+import { sizeOf, tupleLayout, type Type } from '../types';
+import { bothSigned, compareValues, genArithmetic, genCast, genUnary, isComparison } from './arith';
+import { genFieldAccess, genIndex } from './access';
+import { genBuiltinVariable, genCall } from './builtins/index';
+import { branch } from './cond';
+import { fail } from './errors';
+import { isScalar } from './layout';
+import { readMap } from './maps';
+import type { ProbeGen } from './probe-gen';
+import { genIncDec } from './assign';
+import { latin1, literalBytes, stringsEqual, type StringSide } from './strings';
+import { writeValue } from './store';
+import { constant, inMemory, inTemp, knownBytes, resized, type Value } from './value';
+import { assignedIn } from './variables';
+
+export function genExpr(g: ProbeGen, node: Expression): Value {
+  const gen = (e: Expression) => genExpr(g, e);
+  switch (node.kind) {
+    case 'IntegerLiteral':
+      return constant(node.value);
+    case 'BooleanLiteral':
+      return constant(node.value ? 1n : 0n);
+    case 'StringLiteral':
+      return stringConstant(latin1(node.value), sizeOf(g.typeOf(node)));
+    case 'PositionalParameter': {
+      const known = g.constantOf(node);
+      if (known !== undefined) return constant(known);
+      const text = g.checked.options.params[node.index - 1] ?? '';
+      return stringConstant(latin1(text), sizeOf(g.typeOf(node)));
+    }
+    case 'PositionalCount':
+    case 'Identifier':
+    case 'Sizeof':
+    case 'Offsetof': {
+      const known = g.constantOf(node);
+      if (known === undefined) return fail(`cannot evaluate ${node.kind} at compile time`, node.range);
+      return constant(known);
+    }
+    case 'Builtin':
+      return genBuiltinVariable(g, node);
+    case 'Variable': {
+      if (!g.vars.has(node.name)) return fail(`Undefined or undeclared variable: ${node.name}`, node.range);
+      return g.vars.read(node.name);
+    }
+    case 'MapAccess':
+      return readMap(g, node, gen);
+    case 'Call':
+      return genCall(g, node, gen);
+    case 'Binary':
+      return genBinary(g, node, gen);
+    case 'Unary':
+      if (node.operator === '*' || node.operator === '&') return genFieldAccess(g, node, gen);
+      return genUnary(g, node, gen);
+    case 'Cast':
+      return genCast(g, node, gen);
+    case 'IncDec':
+      return genIncDec(g, node, gen);
+    case 'Ternary':
+      return g.vars.pinned(assignedIn(node), () => genTernary(g, node, gen));
+    case 'Tuple':
+      return genTuple(g, node, gen);
+    case 'TupleAccess':
+      return genTupleAccess(g, node, gen);
+    case 'FieldAccess':
+      return genFieldAccess(g, node, gen);
+    case 'Index':
+      return genIndex(g, node, gen);
+  }
+}
+
+/** Literal bytes zero-padded to `size` in a fresh stack block. */
+export function stringConstant(bytes: Uint8Array, size: number): Value {
+  return knownBytes(resized(bytes.subarray(0, Math.max(0, size - 1)), size));
+}
+
+function genBinary(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+  const op = node.operator;
+  if (op === '&&' || op === '||') return g.vars.pinned(assignedIn(node), () => genLogical(g, node, gen));
+  return genOperator(g, node, gen);
+}
+
+function genLogical(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+  const op = node.operator;
+  {
+    const temp = g.regs.alloc();
+    const out = g.regs.target(temp, Reg.R0);
+    const done = g.e.newLabel();
+    const shortCircuit = op === '||';
+    const decided = g.e.newLabel();
+    branch(g, node.left, decided, shortCircuit, gen);
+    branch(g, node.right, decided, shortCircuit, gen);
+    g.e.movConst(out, shortCircuit ? 0n : 1n);
+    g.e.goto(done);
+    g.e.bind(decided);
+    g.e.movConst(out, shortCircuit ? 1n : 0n);
+    g.e.bind(done);
+    g.regs.write(temp, out);
+    return inTemp(temp);
+  }
+}
+
+function genOperator(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+  const op = node.operator;
+  const lt = g.typeOf(node.left);
+  const rt = g.typeOf(node.right);
+  if (isComparison(op)) {
+    if (!isScalar(lt) || !isScalar(rt)) {
+      if ((op !== '==' && op !== '!=') || lt.kind !== 'string' || rt.kind !== 'string')
+        return fail(`comparison of ${lt.kind} values is not implemented yet`, node.range);
+      const a = stringSide(g, node.left, gen);
+      const b = stringSide(g, node.right, gen);
+      const equal = stringsEqual(g, a, b, Math.min(lt.size, rt.size));
+      return op === '==' ? equal : compareValues(g, '==', equal, constant(0n), false);
+    }
+    return compareValues(g, op, gen(node.left), gen(node.right), bothSigned(lt, rt));
+  }
+  return genArithmetic(g, node, gen);
+}
+
+export function stringSide(g: ProbeGen, node: Expression, gen: (e: Expression) => Value): StringSide {
+  const bytes = literalBytes(node);
+  if (bytes) return { bytes };
+  const value = gen(node);
+  if (value.kind === 'bytes') return { bytes: value.bytes };
+  if (value.kind !== 'mem') throw new Error('internal: string value not in memory');
+  return { offset: value.offset };
+}
+
+function genTernary(g: ProbeGen, node: Ternary, gen: (e: Expression) => Value): Value {
+  const type = g.typeOf(node);
+  const otherwise = g.e.newLabel();
+  const done = g.e.newLabel();
+  if (isScalar(type)) {
+    const temp = g.regs.alloc();
+    branch(g, node.condition, otherwise, false, gen);
+    for (const [arm, last] of [[node.then, false], [node.else, true]] as const) {
+      const value = gen(arm);
+      const out = g.regs.target(temp, Reg.R0);
+      g.e.mov(out, g.reg(value, out));
+      g.regs.write(temp, out);
+      g.release(value);
+      if (!last) {
+        g.e.goto(done);
+        g.e.bind(otherwise);
+      }
+    }
+    g.e.bind(done);
+    return inTemp(temp);
+  }
+  const offset = g.allocZeroed(sizeOf(type));
+  branch(g, node.condition, otherwise, false, gen);
+  for (const [arm, last] of [[node.then, false], [node.else, true]] as const) {
+    writeValue(g, gen(arm), g.typeOf(arm), { base: Reg.R10, offset, type, zeroed: true });
+    if (!last) {
+      g.e.goto(done);
+      g.e.bind(otherwise);
+    }
+  }
+  g.e.bind(done);
+  return inMemory(offset);
+}
+
+function genTuple(g: ProbeGen, node: Tuple, gen: (e: Expression) => Value): Value {
+  const type = g.typeOf(node);
+  if (type.kind !== 'tuple') throw new Error('internal: tuple without tuple type');
+  const layout = tupleLayout(type.elements);
+  const offset = g.allocZeroed(layout.size);
+  node.elements.forEach((element, i) => {
+    const value = gen(element);
+    const elementType = type.elements[i];
+    writeValue(g, value, g.typeOf(element), {
+      base: Reg.R10,
+      offset: offset + layout.offsets[i],
+      type: elementType,
+      width: sizeOf(elementType),
+      zeroed: true,
+    });
+    g.release(value);
+  });
+  return inMemory(offset);
+}
+
+function genTupleAccess(g: ProbeGen, node: TupleAccess, gen: (e: Expression) => Value): Value {
+  const type = g.typeOf(node.tuple);
+  if (type.kind !== 'tuple') return fail('tuple access on a non-tuple', node.range);
+  const element: Type = type.elements[node.index];
+  const offset = g.materialize(gen(node.tuple)) + tupleLayout(type.elements).offsets[node.index];
+  if (isScalar(element)) return g.loadInt(Reg.R10, offset, sizeOf(element), element.kind === 'int' && element.signed);
+  return inMemory(offset);
+}

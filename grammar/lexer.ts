@@ -1,0 +1,270 @@
+// The scanner. bpftrace's lexer is context-dependent, so this is hand-written and feeds
+// Chevrotain token instances to the parser:
+//  - at the top level, attach points are raw text (`kprobe:vfs_read/pid/` is one attach
+//    point, as in 0.17), pieces separated only by whitespace are joined, `/` opens a
+//    predicate and `{` a probe body;
+//  - inside a predicate, the `/` followed by `{` closes it; any other `/` divides;
+//  - `struct`/`union`/`enum` at the top level start a C definition lexed as code;
+//  - `#include`/`#define` lines are directive tokens; `#!` lines are ignored anywhere.
+//
+// Every token also records `errorStart`: where bison's location for it begins in 0.17.
+// bpftrace's lexer only moves the location's start over whitespace, so a token written
+// right after another (`printf("a"5)`) is reported from the start of that run of tokens.
+
+import type { IToken, TokenType } from 'chevrotain';
+import type { SourcePosition, SourceRange } from './ast';
+import { error, type Diagnostic } from './diagnostics';
+import { scanInteger, scanString } from './literals';
+import type { SourceText } from './source';
+import * as T from './tokens';
+import { classifyWord } from './words';
+
+export interface ScannedToken extends IToken {
+  range: SourceRange;
+  /** Start of bison's location for this token (see the file comment). */
+  errorStart: SourcePosition;
+  /** Integer value (already wrapped to int64) or decoded string bytes. */
+  value?: bigint | string;
+}
+
+export interface ScanResult {
+  tokens: ScannedToken[];
+  diagnostics: Diagnostic[];
+  /** Where end of file is, for bison-style "unexpected end of file" locations. */
+  eofRange: SourceRange;
+}
+
+type Mode = 'top' | 'code' | 'predicate' | 'definition';
+
+const isWordStart = (c: string | undefined) => c !== undefined && /^[A-Za-z_]$/.test(c);
+const isWordChar = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+
+export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): ScanResult {
+  const src = source.text;
+  const tokens: ScannedToken[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let pos = 0;
+  let step = 0; // bison's location start
+  let mode: Mode = startMode;
+  let depth = 0;
+
+  const push = (type: TokenType, start: number, end: number, value?: bigint | string): void => {
+    const range = source.range(start, end);
+    const last = end > start ? source.position(end - 1) : range.start;
+    tokens.push({
+      image: src.slice(start, end),
+      startOffset: start,
+      endOffset: end - 1,
+      startLine: range.start.line,
+      startColumn: range.start.column,
+      endLine: last.line,
+      endColumn: last.column,
+      tokenType: type,
+      tokenTypeIdx: type.tokenTypeIdx!,
+      range,
+      errorStart: source.position(Math.min(step, start)),
+      value,
+    });
+  };
+  const fail = (message: string, end: number): void => {
+    diagnostics.push(error(message, { start: source.position(step), end: source.position(end) }));
+  };
+
+  /** Skip whitespace and comments; whitespace moves bison's location start. */
+  const skipTrivia = (): void => {
+    for (;;) {
+      const c = src[pos];
+      if (isSpace(c)) {
+        pos++;
+        step = pos;
+      } else if (c === '/' && src[pos + 1] === '/') {
+        while (pos < src.length && src[pos] !== '\n') pos++;
+      } else if (c === '/' && src[pos + 1] === '*') {
+        const close = src.indexOf('*/', pos + 2);
+        if (close < 0) {
+          pos = src.length;
+          fail('end of file during comment', pos);
+        } else {
+          pos = close + 2;
+        }
+      } else if (c === '#' && src[pos + 1] === '!' && (pos === 0 || src[pos - 1] === '\n')) {
+        while (pos < src.length && src[pos] !== '\n') pos++;
+      } else {
+        return;
+      }
+    }
+  };
+
+  const scanDirective = (): void => {
+    const start = pos;
+    while (pos < src.length && src[pos] !== '\n') {
+      if (src[pos] === '\\' && src[pos + 1] === '\n') pos++;
+      pos++;
+    }
+    push(T.Directive, start, pos);
+  };
+
+  /** Top level: one attach point, its whitespace-separated pieces joined. */
+  const scanAttachPoint = (): void => {
+    const start = pos;
+    let raw = '';
+    let end = pos;
+    for (;;) {
+      while (pos < src.length && !isSpace(src[pos]) && src[pos] !== ',' && src[pos] !== '{') {
+        if (src[pos] === '"') {
+          const s = scanString(src, pos);
+          raw += src.slice(pos, s.end);
+          pos = s.end;
+          if (!s.terminated) break;
+          continue;
+        }
+        if (src[pos] === '/' && (src[pos + 1] === '/' || src[pos + 1] === '*')) break;
+        raw += src[pos];
+        pos++;
+      }
+      end = pos;
+      skipTrivia();
+      const c = src[pos];
+      if (pos >= src.length || c === ',' || c === '{' || c === '/' || c === '#' || c === ';' || c === '}') break;
+    }
+    pos = end;
+    push(T.AttachPointText, start, end, raw);
+  };
+
+  const scanWord = (): void => {
+    const start = pos;
+    while (isWordChar(src[pos])) pos++;
+    push(classifyWord(src.slice(start, pos)), start, pos);
+  };
+
+  /** One code token (anything inside a block, a predicate or a C definition). */
+  const scanCodeToken = (): void => {
+    const c = src[pos]!;
+    const start = pos;
+    if (isWordStart(c)) return scanWord();
+    if (c >= '0' && c <= '9') {
+      const r = scanInteger(src, pos);
+      pos = r.end;
+      if (r.ok) push(T.IntegerToken, start, pos, r.value);
+      else fail(r.message, pos);
+      return;
+    }
+    if (c === '"') {
+      const s = scanString(src, pos);
+      for (const e of s.errors) fail(e.message, e.end);
+      pos = s.end;
+      if (!s.terminated) {
+        // bison counts the newline that ends the line as one more column of the token.
+        const lineEnd = src.indexOf('\n', pos);
+        pos = lineEnd < 0 ? src.length : lineEnd;
+        const end = source.position(pos);
+        if (lineEnd >= 0) end.column++;
+        diagnostics.push(error('unterminated string', { start: source.position(step), end }));
+        return;
+      }
+      if (s.errors.length === 0) push(T.StringToken, start, pos, s.value);
+      return;
+    }
+    if (c === '@') {
+      pos++;
+      while (isWordChar(src[pos])) pos++;
+      push(T.MapName, start, pos);
+      return;
+    }
+    if (c === '$') {
+      if (isWordStart(src[pos + 1])) {
+        pos++;
+        while (isWordChar(src[pos])) pos++;
+        push(T.VariableName, start, pos);
+      } else if (src[pos + 1] !== undefined && src[pos + 1]! >= '0' && src[pos + 1]! <= '9') {
+        pos++;
+        while (src[pos] !== undefined && src[pos]! >= '0' && src[pos]! <= '9') pos++;
+        push(T.Param, start, pos, BigInt(src.slice(start + 1, pos)));
+      } else if (src[pos + 1] === '#') {
+        pos += 2;
+        push(T.ParamCount, start, pos);
+      } else {
+        pos++;
+        fail(`invalid character '$'`, pos);
+      }
+      return;
+    }
+    if (c === '#') return scanDirective();
+    if (mode === 'predicate' && c === '/' && closesPredicate(src, pos + 1)) {
+      pos++;
+      push(T.PredicateEnd, start, pos);
+      mode = 'top';
+      return;
+    }
+    for (const [text, type] of T.punctuation) {
+      if (src.startsWith(text, pos)) {
+        pos += text.length;
+        push(type, start, pos);
+        if (type === T.LBrace) depth++;
+        else if (type === T.Semicolon && mode === 'definition' && depth === 0) mode = 'top';
+        else if (type === T.RBrace && depth > 0 && --depth === 0) mode = 'top';
+        return;
+      }
+    }
+    pos += c.length;
+    fail(`invalid character '${c}'`, pos);
+  };
+
+  for (;;) {
+    skipTrivia();
+    if (pos >= src.length) break;
+    const c = src[pos]!;
+    if (mode !== 'top') {
+      scanCodeToken();
+      continue;
+    }
+    const start = pos;
+    if (c === '#') {
+      scanDirective();
+    } else if (c === '{') {
+      pos++;
+      push(T.LBrace, start, pos);
+      mode = 'code';
+      depth = 1;
+    } else if (c === '}' || c === ';' || c === ',') {
+      pos++;
+      push(c === '}' ? T.RBrace : c === ';' ? T.Semicolon : T.Comma, start, pos);
+    } else if (c === '/') {
+      pos++;
+      push(T.PredicateStart, start, pos);
+      mode = 'predicate';
+    } else if (startsDefinition(src, pos)) {
+      scanWord();
+      mode = 'definition';
+      depth = 0;
+    } else {
+      scanAttachPoint();
+    }
+  }
+  const eof = source.position(src.length);
+  return { tokens, diagnostics, eofRange: { start: source.position(Math.min(step, src.length)), end: eof } };
+}
+
+/** A `/` closes a predicate when only whitespace or comments stand between it and `{`. */
+function closesPredicate(src: string, pos: number): boolean {
+  for (;;) {
+    while (isSpace(src[pos])) pos++;
+    if (src.startsWith('//', pos)) {
+      const nl = src.indexOf('\n', pos);
+      if (nl < 0) return false;
+      pos = nl;
+    } else if (src.startsWith('/*', pos)) {
+      const close = src.indexOf('*/', pos + 2);
+      if (close < 0) return false;
+      pos = close + 2;
+    } else {
+      return src[pos] === '{';
+    }
+  }
+}
+
+function startsDefinition(src: string, pos: number): boolean {
+  const m = /^(struct|union|enum)(?![A-Za-z0-9_:])/.exec(src.slice(pos, pos + 7));
+  return m !== null;
+}

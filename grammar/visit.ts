@@ -1,0 +1,116 @@
+// Child traversal: one entry per node kind, typed so that a kind added to the AST without
+// an entry here fails to compile.
+
+import type { Node, NodeKind } from './ast';
+
+type ChildVisitor<K extends NodeKind> = (node: Extract<Node, { kind: K }>, visit: (child: Node) => void) => void;
+
+const none = (): void => {};
+
+const forEachChildTable: { [K in NodeKind]: ChildVisitor<K> } = {
+  Program: (n, v) => {
+    n.preamble.forEach(v);
+    n.probes.forEach(v);
+  },
+  Include: none,
+  Define: none,
+  RecordDefinition: (n, v) => n.fields.forEach(v),
+  RecordField: (n, v) => v(n.type),
+  EnumDefinition: (n, v) => n.enumerators.forEach(v),
+  Enumerator: none,
+  TypeName: none,
+  Probe: (n, v) => {
+    n.attachPoints.forEach(v);
+    if (n.predicate) v(n.predicate);
+    v(n.body);
+  },
+  AttachPoint: none,
+  Block: (n, v) => n.statements.forEach(v),
+  ExpressionStatement: (n, v) => v(n.expression),
+  AssignMap: (n, v) => {
+    v(n.map);
+    v(n.value);
+  },
+  AssignVariable: (n, v) => {
+    v(n.variable);
+    v(n.value);
+  },
+  CompoundAssign: (n, v) => {
+    v(n.target);
+    v(n.value);
+  },
+  VariableDeclaration: (n, v) => {
+    v(n.variable);
+    if (n.type) v(n.type);
+    if (n.value) v(n.value);
+  },
+  If: (n, v) => {
+    v(n.condition);
+    v(n.then);
+    if (n.else) v(n.else);
+  },
+  Unroll: (n, v) => {
+    v(n.count);
+    v(n.body);
+  },
+  While: (n, v) => {
+    v(n.condition);
+    v(n.body);
+  },
+  For: (n, v) => {
+    v(n.variable);
+    v(n.map);
+    v(n.body);
+  },
+  Jump: none,
+  IntegerLiteral: none,
+  StringLiteral: none,
+  BooleanLiteral: none,
+  PositionalParameter: none,
+  PositionalCount: none,
+  Builtin: none,
+  Identifier: none,
+  Variable: none,
+  MapAccess: (n, v) => n.keys.forEach(v),
+  Call: (n, v) => n.args.forEach(v),
+  Sizeof: (n, v) => v(n.operand),
+  Offsetof: (n, v) => v(n.record),
+  Binary: (n, v) => {
+    v(n.left);
+    v(n.right);
+  },
+  Unary: (n, v) => v(n.operand),
+  IncDec: (n, v) => v(n.target),
+  Ternary: (n, v) => {
+    v(n.condition);
+    v(n.then);
+    v(n.else);
+  },
+  FieldAccess: (n, v) => v(n.object),
+  TupleAccess: (n, v) => v(n.tuple),
+  Index: (n, v) => {
+    v(n.object);
+    v(n.index);
+  },
+  Cast: (n, v) => {
+    v(n.type);
+    v(n.operand);
+  },
+  Tuple: (n, v) => n.elements.forEach(v),
+};
+
+/** Call `visit` on each direct child of `node`, in source order. */
+export function forEachChild(node: Node, visit: (child: Node) => void): void {
+  (forEachChildTable[node.kind] as ChildVisitor<NodeKind>)(node as never, visit);
+}
+
+/** The depth of the deepest node (the root is depth 1), computed without recursion. */
+export function firstNodeDeeperThan(root: Node, limit: number): Node | null {
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return node;
+    forEachChild(node, (child) => stack.push([child, depth + 1]));
+  }
+  return null;
+}

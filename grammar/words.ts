@@ -1,0 +1,56 @@
+// How bpftrace 0.17's lexer classifies a word. This decides the token type (and so the AST
+// node: a builtin word becomes a Builtin node, a plain one an Identifier) and the token's
+// name in syntax errors. It is lexical knowledge only; what a builtin means is stdlib/'s.
+
+import type { TokenType } from 'chevrotain';
+import * as T from './tokens';
+
+const builtinWords = new Set([
+  'pid', 'tid', 'uid', 'gid', 'nsecs', 'elapsed', 'cpu', 'comm', 'retval', 'func', 'probe',
+  'curtask', 'rand', 'cgroup', 'username', 'args', 'ctx', 'numaid', 'cpid',
+]);
+
+const callWords = new Set([
+  'avg', 'buf', 'cat', 'cgroupid', 'clear', 'count', 'delete', 'exit', 'hist', 'join', 'kaddr',
+  'kptr', 'ksym', 'lhist', 'macaddr', 'max', 'min', 'ntop', 'override', 'print', 'printf',
+  'cgroup_path', 'reg', 'signal', 'stats', 'str', 'strftime', 'strncmp', 'sum', 'system',
+  'time', 'uaddr', 'uptr', 'usym', 'zero', 'path', 'unwatch', 'bswap', 'skboutput', 'pton',
+  'strerror', 'strcontains', 'debugf',
+]);
+
+const keywordTokens: Record<string, TokenType> = {
+  if: T.If,
+  else: T.Else,
+  unroll: T.Unroll,
+  while: T.While,
+  for: T.For,
+  return: T.Return,
+  break: T.Break,
+  continue: T.Continue,
+  struct: T.Struct,
+  union: T.Union,
+  enum: T.Enum,
+  sizeof: T.Sizeof,
+  offsetof: T.Offsetof,
+  let: T.Let,
+  true: T.True,
+  false: T.False,
+  kstack: T.CallBuiltinName,
+  ustack: T.CallBuiltinName,
+  bpftrace: T.StackMode,
+  perf: T.StackMode,
+};
+
+/** `arg0`…`arg9` and `sarg0`…`sarg9` (one digit only, as in 0.17). */
+const argumentWord = /^s?arg[0-9]$/;
+
+export function isBuiltinWord(word: string): boolean {
+  return builtinWords.has(word) || argumentWord.test(word) || word === 'kstack' || word === 'ustack';
+}
+
+export function classifyWord(word: string): TokenType {
+  if (Object.prototype.hasOwnProperty.call(keywordTokens, word)) return keywordTokens[word]!;
+  if (builtinWords.has(word) || argumentWord.test(word)) return T.BuiltinName;
+  if (callWords.has(word)) return T.CallName;
+  return T.Identifier;
+}

@@ -1,0 +1,64 @@
+// `--replay FILE`: opens a recorded trace (JSON Lines) or an strace log, from a file or stdin
+// (`-`), gzip-compressed or not, and returns it as an EventSource.
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import type { EventSource } from './source';
+import { looksLikeStrace } from './strace/parser';
+import { createStraceSource, type StraceSourceOptions } from './strace/source';
+import { TraceFileError } from './trace/errors';
+import { createTraceSource, isTraceHeaderLine } from './trace/reader';
+
+export interface ReplayOptions extends StraceSourceOptions {}
+
+export function readReplayText(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = path === '-' ? readFileSync(0) : readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TraceFileError(path, 0, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new TraceFileError(path, 0, `corrupt gzip data: ${(e as Error).message}`);
+    }
+  }
+  return bytes.toString('utf8');
+}
+
+/** Which kind of replay input `text` is, judged by its first non-empty line. */
+export function detectReplayFormat(text: string): 'trace' | 'strace' | undefined {
+  const first = text.split('\n').find((l) => l.trim() !== '');
+  if (first === undefined) return undefined;
+  if (isTraceHeaderLine(first)) return 'trace';
+  if (looksLikeStrace(first)) return 'strace';
+  return undefined;
+}
+
+export function openReplay(path: string, options: ReplayOptions = {}): EventSource {
+  const name = path === '-' ? '<stdin>' : path;
+  const text = readReplayText(path);
+  return replayFromText(text, name, options);
+}
+
+export function replayFromText(text: string, name: string, options: ReplayOptions = {}): EventSource {
+  switch (detectReplayFormat(text)) {
+    case 'trace':
+      return createTraceSource(text, name, options);
+    case 'strace':
+      return createStraceSource(text, name, options);
+    default: {
+      const lineIndex = text.split('\n').findIndex((l) => l.trim() !== '');
+      throw new TraceFileError(
+        name,
+        lineIndex < 0 ? 1 : lineIndex + 1,
+        lineIndex < 0
+          ? 'empty replay input'
+          : 'neither a bpfscope trace (first line {"format": "bpfscope-trace", "version": 1}) nor `strace -f -ttt -T` output',
+      );
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// Errors in user-supplied trace files: they name the file and line (DESIGN.md principle 5).
+
+export class TraceFileError extends Error {
+  constructor(
+    readonly file: string,
+    /** 1-based line; 0 when the problem is the file as a whole (missing, not gzip…). */
+    readonly line: number,
+    readonly detail: string,
+    /** 1-based column when known. */
+    readonly column = 1,
+  ) {
+    super(line > 0 ? `${file}:${line}:${column}: ERROR: ${detail}` : `${file}: ERROR: ${detail}`);
+    this.name = 'TraceFileError';
+  }
+}

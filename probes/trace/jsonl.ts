@@ -1,0 +1,128 @@
+// The recorded-trace format (probes/TRACE_FORMAT.md): JSON Lines, a header object first, then
+// one event per line. This module converts between Event and the line objects.
+
+import type { ResolvedAttachPoint } from '../../compiler/host';
+import type { Event, MemoryRegion, SymbolTable } from '../event';
+import { readArgs, readRegister } from '../ptregs';
+import { decodeTracepointRecord } from '../record';
+import { SymbolMap } from '../symbols';
+import type { TracepointCatalog } from '../tracepoints';
+import { formatText } from './format_text';
+
+export const TRACE_FORMAT = 'bpfscope-trace';
+export const TRACE_VERSION = 1;
+
+export interface TraceHeader {
+  format: typeof TRACE_FORMAT;
+  version: number;
+  source?: string;
+  ncpus?: number;
+  /** Run start and end on the trace's clock (ns); END runs at end_ns. */
+  start_ns?: number | string;
+  end_ns?: number | string;
+  /** `category:name` → format text the records are laid out by. */
+  tracepoint_formats?: Record<string, string>;
+  /** [address, size, name, "k" | "u"] */
+  symbols?: [string, number, string, 'k' | 'u'][];
+}
+
+export interface TraceLine {
+  ts: number | string;
+  cpu?: number;
+  pid?: number;
+  tid?: number;
+  uid?: number;
+  gid?: number;
+  comm?: string;
+  probe: string;
+  args?: Record<string, unknown> | unknown[];
+  retval?: number | string;
+  kstack?: (string | number)[];
+  ustack?: (string | number)[];
+  cgroup?: number | string;
+  /** Exact record bytes (base64); when present, `args`/`retval` are informative only. */
+  ctx?: string;
+  memory?: { address: string; kernel?: boolean; data: string }[];
+}
+
+export function jsonNumber(value: bigint): number | string {
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+}
+
+export function hex(value: bigint): string {
+  return `0x${value.toString(16)}`;
+}
+
+export function makeHeader(options: {
+  source: string;
+  ncpus: number;
+  startNs: bigint;
+  endNs: bigint;
+  probes: readonly ResolvedAttachPoint[];
+  tracepoints: TracepointCatalog;
+  symbols: SymbolTable;
+}): TraceHeader {
+  const header: TraceHeader = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    source: options.source,
+    ncpus: options.ncpus,
+    start_ns: jsonNumber(options.startNs),
+    end_ns: jsonNumber(options.endNs),
+  };
+  const formats: Record<string, string> = {};
+  for (const p of options.probes) {
+    if (p.provider !== 'tracepoint') continue;
+    const format = options.tracepoints.format(p.target, p.func);
+    if (format) formats[`${p.target}:${p.func}`] = formatText(format);
+  }
+  header.tracepoint_formats = formats;
+  if (options.symbols instanceof SymbolMap) {
+    header.symbols = options.symbols.entries().map((e) => [hex(e.address), e.size, e.name, e.kernel ? 'k' : 'u']);
+  }
+  return header;
+}
+
+function stackText(stack: bigint[], kernel: boolean, symbols: SymbolTable): string[] {
+  return stack.map((a) => symbols.symbolize(a, kernel) ?? hex(a));
+}
+
+/** One event as a line object: readable fields plus the exact bytes. */
+export function eventToLine(event: Event, tracepoints: TracepointCatalog, symbols: SymbolTable): TraceLine {
+  const line: TraceLine = {
+    ts: jsonNumber(event.ts),
+    cpu: event.cpu,
+    pid: event.pid,
+    tid: event.tid,
+    uid: event.uid,
+    gid: event.gid,
+    comm: event.comm,
+    probe: event.probe,
+  };
+  const [provider, a, b] = event.probe.split(':');
+  if (provider === 'tracepoint' && a && b) {
+    const format = tracepoints.format(a, b);
+    if (format) {
+      const values = decodeTracepointRecord(format, event.ctx, event.memory);
+      const args: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(values)) {
+        if (k.startsWith('common_')) continue;
+        args[k] = Array.isArray(v) ? v.map(jsonNumber) : typeof v === 'bigint' ? jsonNumber(v) : v;
+      }
+      line.args = args;
+    }
+  } else if (event.ctx.length === 168 && /^(k|u)(ret)?probe$|^usdt$/.test(provider ?? '')) {
+    if (provider === 'kretprobe' || provider === 'uretprobe') line.retval = jsonNumber(BigInt.asIntN(64, readRegister(event.ctx, 'ax')));
+    else line.args = readArgs(event.ctx).map((v) => jsonNumber(BigInt.asIntN(64, v)));
+  }
+  if (event.kstack) line.kstack = stackText(event.kstack, true, symbols);
+  if (event.ustack) line.ustack = stackText(event.ustack, false, symbols);
+  if (event.cgroup !== undefined) line.cgroup = jsonNumber(event.cgroup);
+  line.ctx = Buffer.from(event.ctx).toString('base64');
+  if (event.memory.length > 0) line.memory = event.memory.map(memoryToJson);
+  return line;
+}
+
+function memoryToJson(region: MemoryRegion): { address: string; kernel: boolean; data: string } {
+  return { address: hex(region.address), kernel: region.kernel, data: Buffer.from(region.bytes).toString('base64') };
+}

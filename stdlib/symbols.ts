@@ -1,0 +1,106 @@
+// Symbols, addresses and stacks: ksym usym kaddr uaddr kptr uptr kstack ustack.
+
+import type { ProbeProvider } from '../compiler/host';
+import { UINT64, type Type } from '../compiler/types';
+import { messages } from '../compiler/check/messages';
+import { argumentRange, integerArgument, stringLiteral } from './arguments';
+import type { BuiltinFunction, BuiltinVariable, CallCheck } from './signature';
+
+export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
+
+function stackType(name: 'kstack' | 'ustack'): Type {
+  return { kind: 'opaque', name, size: 8 };
+}
+
+/** `kstack`, `kstack(limit)`, `kstack(mode)`, `kstack(mode, limit)`. */
+function checkStack(name: 'kstack' | 'ustack') {
+  return (c: CallCheck): Type => {
+    if (!argumentRange(c, 0, 2)) return stackType(name);
+    const [first, second] = c.call.args;
+    let limitIndex = 0;
+    if (first?.kind === 'Identifier') {
+      limitIndex = 1;
+      if (!(STACK_MODES as readonly string[]).includes(first.name)) {
+        c.error(messages.unknownIdentifier(first.name), first.range, 'early');
+        if (!second)
+          c.error(messages.expectsIntegerLiteral(name, { kind: 'none' }), c.call.range, 'early');
+      }
+    }
+    const limitArg = c.call.args[limitIndex];
+    if (limitArg && limitArg.kind !== 'Identifier') {
+      const limit = c.literalInteger(limitArg);
+      if (limit === undefined) {
+        c.error(
+          messages.expectsIntegerLiteral(name, c.argTypes[limitIndex]),
+          c.call.range,
+          'early',
+        );
+      } else if (limit < 0n) {
+        c.error(messages.stackLimit(name), c.call.range, 'early');
+      }
+    }
+    return stackType(name);
+  };
+}
+
+const USER_PROBES: ProbeProvider[] = ['uprobe', 'uretprobe', 'usdt'];
+
+export const symbolVariables: BuiltinVariable[] = [
+  { kind: 'variable', name: 'kstack', type: () => stackType('kstack') },
+  { kind: 'variable', name: 'ustack', type: () => stackType('ustack') },
+];
+
+export const symbolFunctions: BuiltinFunction[] = [
+  { kind: 'function', name: 'kstack', identifierArguments: true, check: checkStack('kstack') },
+  { kind: 'function', name: 'ustack', identifierArguments: true, check: checkStack('ustack') },
+  {
+    kind: 'function',
+    name: 'ksym',
+    check(c) {
+      if (argumentRange(c, 1, 1)) integerArgument(c, 0, 'early');
+      return { kind: 'opaque', name: 'ksym', size: 8 };
+    },
+  },
+  {
+    kind: 'function',
+    name: 'usym',
+    check(c) {
+      if (argumentRange(c, 1, 1)) integerArgument(c, 0, 'early');
+      return { kind: 'opaque', name: 'usym', size: 16 };
+    },
+  },
+  {
+    kind: 'function',
+    name: 'kaddr',
+    check(c) {
+      if (argumentRange(c, 1, 1)) stringLiteral(c, 0);
+      return UINT64;
+    },
+  },
+  {
+    kind: 'function',
+    name: 'uaddr',
+    check(c) {
+      const bad = c.probe.providers.find((p) => !USER_PROBES.includes(p));
+      if (bad) c.error(messages.notWithProbe('uaddr', bad), c.call.range, 'early');
+      if (argumentRange(c, 1, 1)) stringLiteral(c, 0);
+      return UINT64;
+    },
+  },
+  {
+    kind: 'function',
+    name: 'kptr',
+    check(c) {
+      argumentRange(c, 1, 1);
+      return c.argTypes[0] ?? UINT64;
+    },
+  },
+  {
+    kind: 'function',
+    name: 'uptr',
+    check(c) {
+      argumentRange(c, 1, 1);
+      return c.argTypes[0] ?? UINT64;
+    },
+  },
+];

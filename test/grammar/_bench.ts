@@ -1,0 +1,2 @@
+import { parseBenchmark } from '../../grammar/bench';
+console.log(parseBenchmark());

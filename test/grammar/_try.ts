@@ -1,0 +1,11 @@
+import { parse, printProgram } from '../../grammar/index';
+import { renderDiagnostics } from '../../grammar/diagnostics';
+import { readFileSync } from 'node:fs';
+const src = process.argv[2] === '-f' ? readFileSync(process.argv[3]!, 'utf8') : process.argv[2]!;
+const t0 = performance.now();
+const r = parse(src, 'stdin');
+const t1 = performance.now();
+if (r.ast) console.log(JSON.stringify(r.ast, (k, v) => (k === 'range' || k === 'nameRange' || k==='id' ? undefined : typeof v === 'bigint' ? v.toString() : v), 1).slice(0, Number(process.env.LIM ?? 3000)));
+if (r.ast && process.env.PRINT) console.log(printProgram(r.ast));
+process.stdout.write(renderDiagnostics(r.diagnostics, 'stdin', src));
+console.error(`parse ${(t1 - t0).toFixed(1)}ms`);
