@@ -7,7 +7,7 @@ import { createProbeHost } from './host';
 import { replayFromText } from './replay';
 import { createSimulatedSource } from './sim/source';
 import type { EventSource } from './source';
-import { eventToLine, makeHeader } from './trace/jsonl';
+import { eventToLine, FrameNamer, makeHeader } from './trace/jsonl';
 
 export interface BenchResult {
   name: string;
@@ -57,7 +57,8 @@ export function benchProbes(options: { workload?: string; durationNs?: bigint; p
 
   // A recorded trace of the same run, then read back.
   const lines = [JSON.stringify(makeHeader({ source: sim.name, ncpus: sim.ncpus, startNs: sim.startNs, endNs: sim.endNs, probes: points, tracepoints: sim.catalog.tracepoints, symbols: sim.symbols }))];
-  for (const e of sim.events({ probes: points })) lines.push(JSON.stringify(eventToLine(e, sim.catalog.tracepoints, sim.symbols)));
+  const frames = new FrameNamer(sim.symbols);
+  for (const e of sim.events({ probes: points })) lines.push(JSON.stringify(eventToLine(e, sim.catalog.tracepoints, frames)));
   const text = lines.join('\n') + '\n';
   results.push(
     time('read recorded trace', () => {

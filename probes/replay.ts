@@ -33,7 +33,7 @@ export function readReplayText(path: string): string {
 export function detectReplayFormat(text: string): 'trace' | 'strace' | undefined {
   const first = text.split('\n').find((l) => l.trim() !== '');
   if (first === undefined) return undefined;
-  if (isTraceHeaderLine(first)) return 'trace';
+  if (isTraceHeaderLine(first) || first.trim().startsWith('{')) return 'trace';
   if (looksLikeStrace(first)) return 'strace';
   return undefined;
 }

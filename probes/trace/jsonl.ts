@@ -83,12 +83,28 @@ export function makeHeader(options: {
   return header;
 }
 
-function stackText(stack: bigint[], kernel: boolean, symbols: SymbolTable): string[] {
-  return stack.map((a) => symbols.symbolize(a, kernel) ?? hex(a));
+/** Writes stack frames as `sym+off` where that reads back to the same address (the reader
+ *  takes the first symbol of a name), else as hex addresses (`main` exists in every binary). */
+export class FrameNamer {
+  private readonly first = new Map<string, bigint>();
+  constructor(private readonly symbols: SymbolTable) {
+    if (symbols instanceof SymbolMap) {
+      for (const e of symbols.entries()) {
+        const key = `${e.kernel}:${e.name}`;
+        if (!this.first.has(key)) this.first.set(key, e.address);
+      }
+    }
+  }
+
+  frame(address: bigint, kernel: boolean): string {
+    const hit = this.symbols instanceof SymbolMap ? this.symbols.lookup(address, kernel) : undefined;
+    if (!hit || this.first.get(`${kernel}:${hit.name}`) !== address - BigInt(hit.offset)) return hex(address);
+    return hit.offset === 0 ? hit.name : `${hit.name}+${hit.offset}`;
+  }
 }
 
 /** One event as a line object: readable fields plus the exact bytes. */
-export function eventToLine(event: Event, tracepoints: TracepointCatalog, symbols: SymbolTable): TraceLine {
+export function eventToLine(event: Event, tracepoints: TracepointCatalog, frames: FrameNamer): TraceLine {
   const line: TraceLine = {
     ts: jsonNumber(event.ts),
     cpu: event.cpu,
@@ -115,8 +131,8 @@ export function eventToLine(event: Event, tracepoints: TracepointCatalog, symbol
     if (provider === 'kretprobe' || provider === 'uretprobe') line.retval = jsonNumber(BigInt.asIntN(64, readRegister(event.ctx, 'ax')));
     else line.args = readArgs(event.ctx).map((v) => jsonNumber(BigInt.asIntN(64, v)));
   }
-  if (event.kstack) line.kstack = stackText(event.kstack, true, symbols);
-  if (event.ustack) line.ustack = stackText(event.ustack, false, symbols);
+  if (event.kstack) line.kstack = event.kstack.map((a) => frames.frame(a, true));
+  if (event.ustack) line.ustack = event.ustack.map((a) => frames.frame(a, false));
   if (event.cgroup !== undefined) line.cgroup = jsonNumber(event.cgroup);
   line.ctx = Buffer.from(event.ctx).toString('base64');
   if (event.memory.length > 0) line.memory = event.memory.map(memoryToJson);

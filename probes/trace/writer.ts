@@ -5,7 +5,7 @@ import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import type { Event } from '../event';
 import type { EventSource } from '../source';
-import { eventToLine, makeHeader } from './jsonl';
+import { eventToLine, FrameNamer, makeHeader } from './jsonl';
 
 export interface TraceWriter {
   write(event: Event): void;
@@ -35,10 +35,11 @@ export function createTraceWriter(path: string, source: EventSource, probes: rea
   };
   const header = makeHeader({ source: source.name, ncpus: source.ncpus, startNs: source.startNs, endNs: source.endNs, probes, tracepoints, symbols: source.symbols });
   push(JSON.stringify(header) + '\n');
+  const frames = new FrameNamer(source.symbols);
   let done = false;
   return {
     write(event: Event) {
-      push(JSON.stringify(eventToLine(event, tracepoints, source.symbols)) + '\n');
+      push(JSON.stringify(eventToLine(event, tracepoints, frames)) + '\n');
     },
     close() {
       if (done) return;

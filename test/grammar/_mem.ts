@@ -1,0 +1,13 @@
+import { generateBenchmarkScript } from '../../grammar/bench';
+import { parse } from '../../grammar/index';
+import { scan } from '../../grammar/lexer';
+import { SourceText } from '../../grammar/source';
+const s = generateBenchmarkScript(2000);
+const gc = (globalThis as any).gc; 
+gc?.(); const m0 = process.memoryUsage().heapUsed;
+let t = performance.now();
+const toks = scan(new SourceText(s));
+console.log('scan', (performance.now() - t).toFixed(0), 'ms', toks.tokens.length, 'tokens', ((process.memoryUsage().heapUsed - m0) / 1e6).toFixed(0), 'MB');
+t = performance.now();
+const r = parse(s, 'x');
+console.log('parse', (performance.now() - t).toFixed(0), 'ms', ((process.memoryUsage().heapUsed - m0) / 1e6).toFixed(0), 'MB');
