@@ -16,7 +16,12 @@ export interface ParseBenchmark {
 
 /** A script of `probes` probes, ~12 lines each, using most of the language. */
 export function generateBenchmarkScript(probes: number): string {
-  const parts: string[] = ['#include <linux/sched.h>', '#define LIMIT 100', 'struct item { int id; char name[16]; struct item *next; }', ''];
+  const parts: string[] = [
+    '#include <linux/sched.h>',
+    '#define LIMIT 100',
+    'struct item { int id; char name[16]; struct item *next; }',
+    '',
+  ];
   for (let i = 0; i < probes; i++) {
     parts.push(
       `kprobe:vfs_read_${i}, kretprobe:vfs_write_${i} /pid > ${i} && comm != "init"/`,
@@ -47,8 +52,15 @@ export function parseBenchmark(probes = 2000, rounds = 3): ParseBenchmark {
     const start = performance.now();
     const result = parse(script, 'bench.bt');
     const elapsed = performance.now() - start;
-    if (!result.ast) throw new Error(`benchmark script failed to parse: ${result.diagnostics[0]?.message}`);
+    if (!result.ast)
+      throw new Error(`benchmark script failed to parse: ${result.diagnostics[0]?.message}`);
     best = Math.min(best, elapsed);
   }
-  return { constructionMs, lines, bytes: script.length, parseMs: best, linesPerSecond: Math.round((lines / best) * 1000) };
+  return {
+    constructionMs,
+    lines,
+    bytes: script.length,
+    parseMs: best,
+    linesPerSecond: Math.round((lines / best) * 1000),
+  };
 }

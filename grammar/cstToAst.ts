@@ -103,10 +103,16 @@ export class AstBuilder {
       items.push({ offset: t.startOffset, build: () => this.directive(t) });
     }
     for (const n of AstBuilder.all(cst, 'recordDefinition') as CstNode[]) {
-      items.push({ offset: AstBuilder.tokensOf(n)[0]!.startOffset, build: () => this.recordDefinition(n) });
+      items.push({
+        offset: AstBuilder.tokensOf(n)[0]!.startOffset,
+        build: () => this.recordDefinition(n),
+      });
     }
     for (const n of AstBuilder.all(cst, 'enumDefinition') as CstNode[]) {
-      items.push({ offset: AstBuilder.tokensOf(n)[0]!.startOffset, build: () => this.enumDefinition(n) });
+      items.push({
+        offset: AstBuilder.tokensOf(n)[0]!.startOffset,
+        build: () => this.enumDefinition(n),
+      });
     }
     items.sort((a, b) => a.offset - b.offset);
     for (const item of items) {
@@ -122,13 +128,19 @@ export class AstBuilder {
     const include = /^#\s*include\s*(?:<([^>]*)>|"([^"]*)")\s*$/.exec(text);
     if (include) {
       const system = include[1] !== undefined;
-      return this.make<A.Include>({ kind: 'Include', path: include[1] ?? include[2]!, system }, t.range);
+      return this.make<A.Include>(
+        { kind: 'Include', path: include[1] ?? include[2]!, system },
+        t.range,
+      );
     }
     const define = /^#\s*define\s+([A-Za-z_][A-Za-z0-9_]*)(\(?)(.*)$/.exec(text);
     if (define) {
       // Function-like macros are not expanded (0.17 leaves `SQ(7)` an unknown function).
       if (define[2] === '(') return null;
-      return this.make<A.Define>({ kind: 'Define', name: define[1]!, body: define[3]!.trim() }, t.range);
+      return this.make<A.Define>(
+        { kind: 'Define', name: define[1]!, body: define[3]!.trim() },
+        t.range,
+      );
     }
     return this.fail(`unsupported preprocessor directive: ${text.split(/\s/)[0]}`, t.range);
   }
@@ -137,7 +149,9 @@ export class AstBuilder {
     const tokens = AstBuilder.tokensOf(cst);
     const union = AstBuilder.token(cst, 'Union') !== undefined;
     const name = AstBuilder.token(cst, 'Word')!.image;
-    const fields = (AstBuilder.all(cst, 'recordField') as CstNode[]).map((f) => this.recordField(f));
+    const fields = (AstBuilder.all(cst, 'recordField') as CstNode[]).map((f) =>
+      this.recordField(f),
+    );
     return this.make<A.RecordDefinition>(
       { kind: 'RecordDefinition', union, name, fields },
       AstBuilder.span(tokens[0]!, tokens[tokens.length - 1]!),
@@ -149,7 +163,10 @@ export class AstBuilder {
     const words = [...(AstBuilder.all(cst, 'Word') as ScannedToken[])];
     const fieldName = AstBuilder.token(cst, 'fieldName');
     if (fieldName) words.push(fieldName);
-    const recordToken = AstBuilder.token(cst, 'Struct') ?? AstBuilder.token(cst, 'Union') ?? AstBuilder.token(cst, 'Enum');
+    const recordToken =
+      AstBuilder.token(cst, 'Struct') ??
+      AstBuilder.token(cst, 'Union') ??
+      AstBuilder.token(cst, 'Enum');
     const nameToken = words.pop()!;
     const stars = AstBuilder.all(cst, 'Star') as ScannedToken[];
     if (words.length === 0 || (recordToken && words.length !== 1)) {
@@ -166,7 +183,9 @@ export class AstBuilder {
       },
       AstBuilder.span(typeStart, typeEnd),
     );
-    const arrayLengths = (AstBuilder.all(cst, 'Integer') as ScannedToken[]).map((t) => Number(t.value));
+    const arrayLengths = (AstBuilder.all(cst, 'Integer') as ScannedToken[]).map((t) =>
+      Number(t.value),
+    );
     return this.make<A.RecordField>(
       { kind: 'RecordField', name: nameToken.image, type, arrayLengths },
       AstBuilder.span(tokens[0]!, tokens[tokens.length - 1]!),
@@ -181,10 +200,16 @@ export class AstBuilder {
       const nameToken = AstBuilder.token(e, 'Word')!;
       const valueToken = AstBuilder.token(e, 'Integer');
       let value = next;
-      if (valueToken) value = AstBuilder.token(e, 'Minus') ? wrapInt64(-(valueToken.value as bigint)) : (valueToken.value as bigint);
+      if (valueToken)
+        value = AstBuilder.token(e, 'Minus')
+          ? wrapInt64(-(valueToken.value as bigint))
+          : (valueToken.value as bigint);
       next = value + 1n;
       const last = valueToken ?? nameToken;
-      return this.make<A.Enumerator>({ kind: 'Enumerator', name: nameToken.image, value }, AstBuilder.span(nameToken, last));
+      return this.make<A.Enumerator>(
+        { kind: 'Enumerator', name: nameToken.image, value },
+        AstBuilder.span(nameToken, last),
+      );
     });
     return this.make<A.EnumDefinition>(
       { kind: 'EnumDefinition', name, enumerators },
@@ -196,10 +221,18 @@ export class AstBuilder {
     const attachPoints = (AstBuilder.all(cst, 'AttachPointText') as ScannedToken[]).map((t) =>
       this.make<A.AttachPoint>({ kind: 'AttachPoint', raw: t.value as string }, t.range),
     );
+    if (attachPoints.length === 0) {
+      // 0.17 reports this at the default location 1:1.
+      const origin = { offset: 0, line: 1, column: 1 };
+      this.fail('No attach points for probe', { start: origin, end: origin });
+    }
     const predicateNode = AstBuilder.node(cst, 'expression');
     const predicate = predicateNode ? this.expression(predicateNode) : null;
     const body = this.block(AstBuilder.node(cst, 'block')!);
-    return this.make<A.Probe>({ kind: 'Probe', attachPoints, predicate, body }, AstBuilder.span(attachPoints[0]!, body));
+    return this.make<A.Probe>(
+      { kind: 'Probe', attachPoints, predicate, body },
+      AstBuilder.span(attachPoints[0]!, body),
+    );
   }
 
   // Statements ------------------------------------------------------------------------------
@@ -221,7 +254,9 @@ export class AstBuilder {
       case 'ifStatement':
         return this.ifStatement(node);
       case 'unrollStatement': {
-        const countToken = (AstBuilder.token(node, 'Integer') ?? AstBuilder.token(node, 'Param') ?? AstBuilder.token(node, 'ParamCount'))!;
+        const countToken = (AstBuilder.token(node, 'Integer') ??
+          AstBuilder.token(node, 'Param') ??
+          AstBuilder.token(node, 'ParamCount'))!;
         const minus = AstBuilder.token(node, 'Minus');
         const count = minus
           ? this.make<A.IntegerLiteral>(
@@ -238,15 +273,24 @@ export class AstBuilder {
       case 'whileStatement': {
         const condition = this.expression(AstBuilder.node(node, 'expression')!);
         const body = this.block(AstBuilder.node(node, 'block')!);
-        return this.make<A.While>({ kind: 'While', condition, body }, AstBuilder.span(AstBuilder.token(node, 'While')!, body));
+        return this.make<A.While>(
+          { kind: 'While', condition, body },
+          AstBuilder.span(AstBuilder.token(node, 'While')!, body),
+        );
       }
       case 'forStatement': {
         const v = AstBuilder.token(node, 'VariableName')!;
         const m = AstBuilder.token(node, 'MapName')!;
         const variable = this.make<A.Variable>({ kind: 'Variable', name: v.image }, v.range);
-        const map = this.make<A.MapAccess>({ kind: 'MapAccess', name: m.image, keys: [], indexed: false }, m.range);
+        const map = this.make<A.MapAccess>(
+          { kind: 'MapAccess', name: m.image, keys: [], indexed: false },
+          m.range,
+        );
         const body = this.block(AstBuilder.node(node, 'block')!);
-        return this.make<A.For>({ kind: 'For', variable, map, body }, AstBuilder.span(AstBuilder.token(node, 'For')!, body));
+        return this.make<A.For>(
+          { kind: 'For', variable, map, body },
+          AstBuilder.span(AstBuilder.token(node, 'For')!, body),
+        );
       }
       case 'jumpStatement': {
         const t = AstBuilder.tokensOf(node)[0]!;
@@ -272,7 +316,10 @@ export class AstBuilder {
       elseBlock = this.block(elseNode);
     }
     const end = elseBlock ?? then;
-    return this.make<A.If>({ kind: 'If', condition, then, else: elseBlock }, AstBuilder.span(AstBuilder.token(cst, 'If')!, end));
+    return this.make<A.If>(
+      { kind: 'If', condition, then, else: elseBlock },
+      AstBuilder.span(AstBuilder.token(cst, 'If')!, end),
+    );
   }
 
   private letStatement(cst: CstNode): A.VariableDeclaration {
@@ -294,9 +341,13 @@ export class AstBuilder {
     const target = this.expression(AstBuilder.node(cst, 'target')!);
     const valueNode = AstBuilder.node(cst, 'value');
     if (!valueNode) {
-      return this.make<A.ExpressionStatement>({ kind: 'ExpressionStatement', expression: target }, target.range);
+      return this.make<A.ExpressionStatement>(
+        { kind: 'ExpressionStatement', expression: target },
+        target.range,
+      );
     }
-    const opToken = (AstBuilder.token(cst, 'Assign') ?? AstBuilder.token(cst, 'CompoundAssignOperator'))!;
+    const opToken = (AstBuilder.token(cst, 'Assign') ??
+      AstBuilder.token(cst, 'CompoundAssignOperator'))!;
     if (target.kind === 'TupleAccess') {
       const valueTokens = AstBuilder.tokensOf(valueNode);
       this.fail(
@@ -335,17 +386,28 @@ export class AstBuilder {
   /** Operator precedence over `unary (op unary)*`; all binary operators are left-associative. */
   private binaryChain(cst: CstNode): A.Expression {
     const operands = (AstBuilder.all(cst, 'unary') as CstNode[]).map((u) => this.unary(u));
-    const operators = (AstBuilder.all(cst, 'BinaryOperator') as ScannedToken[]).map((t) => t.image as A.BinaryOperator);
+    const operators = (AstBuilder.all(cst, 'BinaryOperator') as ScannedToken[]).map(
+      (t) => t.image as A.BinaryOperator,
+    );
     const values: A.Expression[] = [operands[0]!];
     const pending: A.BinaryOperator[] = [];
     const reduce = (): void => {
       const right = values.pop()!;
       const left = values.pop()!;
       const operator = pending.pop()!;
-      values.push(this.make<A.Binary>({ kind: 'Binary', operator, left, right }, AstBuilder.span(left, right)));
+      values.push(
+        this.make<A.Binary>(
+          { kind: 'Binary', operator, left, right },
+          AstBuilder.span(left, right),
+        ),
+      );
     };
     operators.forEach((op, i) => {
-      while (pending.length && binaryPrecedence[pending[pending.length - 1]!] >= binaryPrecedence[op]) reduce();
+      while (
+        pending.length &&
+        binaryPrecedence[pending[pending.length - 1]!] >= binaryPrecedence[op]
+      )
+        reduce();
       pending.push(op);
       values.push(operands[i + 1]!);
     });
@@ -357,7 +419,8 @@ export class AstBuilder {
     const operatorToken = AstBuilder.token(cst, 'operator');
     if (operatorToken) {
       const operandCst = AstBuilder.node(cst, 'unary')!;
-      const folded = operatorToken.image === '-' ? this.negativeLiteral(operatorToken, operandCst) : null;
+      const folded =
+        operatorToken.image === '-' ? this.negativeLiteral(operatorToken, operandCst) : null;
       if (folded) return folded;
       const operand = this.unary(operandCst);
       const range = AstBuilder.span(operatorToken, operand);
@@ -365,10 +428,18 @@ export class AstBuilder {
         if (operand.kind !== 'MapAccess' && operand.kind !== 'Variable') {
           // 0.17's grammar only has `++@map`/`++$var`: the operand is the unexpected token.
           const first = AstBuilder.tokensOf(operandCst)[0]!;
-          this.fail(`syntax error, unexpected ${first.tokenType.LABEL ?? first.image}`, errorRange(first));
+          this.fail(
+            `syntax error, unexpected ${first.tokenType.LABEL ?? first.image}`,
+            errorRange(first),
+          );
         }
         return this.make<A.IncDec>(
-          { kind: 'IncDec', operator: operatorToken.image as '++' | '--', prefix: true, target: operand },
+          {
+            kind: 'IncDec',
+            operator: operatorToken.image as '++' | '--',
+            prefix: true,
+            target: operand,
+          },
           range,
         );
       }
@@ -440,7 +511,10 @@ export class AstBuilder {
         case '[': {
           const index = this.expression(members[memberIndex++] as CstNode);
           const close = closers[closerIndex++]!;
-          result = this.make<A.Index>({ kind: 'Index', object: result, index }, AstBuilder.span(result, close));
+          result = this.make<A.Index>(
+            { kind: 'Index', object: result, index },
+            AstBuilder.span(result, close),
+          );
           break;
         }
         default: {
@@ -452,7 +526,12 @@ export class AstBuilder {
             );
           } else {
             result = this.make<A.FieldAccess>(
-              { kind: 'FieldAccess', object: result, field: member.image, arrow: access.image === '->' },
+              {
+                kind: 'FieldAccess',
+                object: result,
+                field: member.image,
+                arrow: access.image === '->',
+              },
               AstBuilder.span(result, member),
             );
           }
@@ -486,18 +565,30 @@ export class AstBuilder {
   private literalToken(t: ScannedToken): A.Expression {
     switch (t.tokenType) {
       case T.IntegerToken:
-        return this.make<A.IntegerLiteral>({ kind: 'IntegerLiteral', value: t.value as bigint }, t.range);
+        return this.make<A.IntegerLiteral>(
+          { kind: 'IntegerLiteral', value: t.value as bigint },
+          t.range,
+        );
       case T.StringToken:
-        return this.make<A.StringLiteral>({ kind: 'StringLiteral', value: t.value as string }, t.range);
+        return this.make<A.StringLiteral>(
+          { kind: 'StringLiteral', value: t.value as string },
+          t.range,
+        );
       case T.True:
       case T.False:
-        return this.make<A.BooleanLiteral>({ kind: 'BooleanLiteral', value: t.tokenType === T.True }, t.range);
+        return this.make<A.BooleanLiteral>(
+          { kind: 'BooleanLiteral', value: t.tokenType === T.True },
+          t.range,
+        );
       case T.Param: {
         const index = t.value as bigint;
         if (index < 1n || index > MAX_PARAM) {
           this.fail(`param ${t.image} is out of integer range [1, ${MAX_PARAM}]`, errorRange(t));
         }
-        return this.make<A.PositionalParameter>({ kind: 'PositionalParameter', index: Number(index) }, t.range);
+        return this.make<A.PositionalParameter>(
+          { kind: 'PositionalParameter', index: Number(index) },
+          t.range,
+        );
       }
       case T.ParamCount:
         return this.make<A.PositionalCount>({ kind: 'PositionalCount' }, t.range);
@@ -531,16 +622,23 @@ export class AstBuilder {
     const list = AstBuilder.node(cst, 'expressionList');
     const args = list ? this.expressionList(list) : [];
     const close = AstBuilder.token(cst, 'RParen')!;
-    return this.make<A.Call>({ kind: 'Call', name: name.image, nameRange: name.range, args }, AstBuilder.span(name, close));
+    return this.make<A.Call>(
+      { kind: 'Call', name: name.image, nameRange: name.range, args },
+      AstBuilder.span(name, close),
+    );
   }
 
-  private sizeof(cst: CstNode): A.Sizeof {
+  private sizeof(cst: CstNode): A.Sizeof | A.Call {
+    const name = AstBuilder.token(cst, 'Sizeof')!;
+    const range = AstBuilder.span(name, AstBuilder.token(cst, 'RParen')!);
     const typeNode = AstBuilder.node(cst, 'typeName');
-    const operand = typeNode ? this.typeName(typeNode) : this.expression(AstBuilder.node(cst, 'expression')!);
-    return this.make<A.Sizeof>(
-      { kind: 'Sizeof', operand },
-      AstBuilder.span(AstBuilder.token(cst, 'Sizeof')!, AstBuilder.token(cst, 'RParen')!),
-    );
+    if (typeNode) {
+      return this.make<A.Sizeof>({ kind: 'Sizeof', operand: this.typeName(typeNode) }, range);
+    }
+    const list = AstBuilder.node(cst, 'expressionList');
+    const args = list ? this.expressionList(list) : [];
+    if (args.length === 1) return this.make<A.Sizeof>({ kind: 'Sizeof', operand: args[0]! }, range);
+    return this.make<A.Call>({ kind: 'Call', name: 'sizeof', nameRange: name.range, args }, range);
   }
 
   private offsetof(cst: CstNode): A.Offsetof {

@@ -41,7 +41,12 @@ export function parse(source: string, sourceName: string): ParseResult {
   if (tooDeep) {
     return {
       ast: null,
-      diagnostics: [error(`program is nested too deeply (more than ${MAX_NESTING} levels)`, errorRange(tooDeep))],
+      diagnostics: [
+        error(
+          `program is nested too deeply (more than ${MAX_NESTING} levels)`,
+          errorRange(tooDeep),
+        ),
+      ],
     };
   }
 
@@ -51,24 +56,29 @@ export function parse(source: string, sourceName: string): ParseResult {
   try {
     cst = parser.program();
   } catch (e) {
-    if (e instanceof RangeError) return { ast: null, diagnostics: [error('program is nested too deeply', wholeRange(text))] };
+    if (e instanceof RangeError)
+      return { ast: null, diagnostics: [error('program is nested too deeply', wholeRange(text))] };
     throw e;
   }
   if (parser.errors.length > 0) {
-    return { ast: null, diagnostics: [syntaxErrorDiagnostic(parser.errors[0]!, tokens, text, scanned.eofRange)] };
-  }
-  if (!tokens.some((t) => t.tokenType === T.AttachPointText)) {
-    return { ast: null, diagnostics: [missingProbeBodyDiagnostic(tokens, text)] };
+    return {
+      ast: null,
+      diagnostics: [syntaxErrorDiagnostic(parser.errors[0]!, tokens, text, scanned.eofRange)],
+    };
   }
 
   const builder = new AstBuilder(wholeRange(text));
   const ast = builder.build(cst);
   if (!ast) return { ast: null, diagnostics: builder.diagnostics };
+  if (ast.probes.length === 0)
+    return { ast: null, diagnostics: [missingProbeBodyDiagnostic(tokens, text)] };
   const deep = firstNodeDeeperThan(ast, MAX_AST_DEPTH);
   if (deep) {
     return {
       ast: null,
-      diagnostics: [error(`expression is nested too deeply (more than ${MAX_AST_DEPTH} levels)`, deep.range)],
+      diagnostics: [
+        error(`expression is nested too deeply (more than ${MAX_AST_DEPTH} levels)`, deep.range),
+      ],
     };
   }
   return { ast, diagnostics: builder.diagnostics };

@@ -36,9 +36,26 @@ export interface ScanResult {
 
 type Mode = 'top' | 'code' | 'predicate' | 'definition';
 
-const isWordStart = (c: string | undefined) => c !== undefined && /^[A-Za-z_]$/.test(c);
-const isWordChar = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+/** Operators by their first character, longest first. */
+const punctuationByFirstChar = new Map<string, (readonly [string, TokenType])[]>();
+for (const entry of T.punctuation) {
+  const list = punctuationByFirstChar.get(entry[0][0]!) ?? [];
+  list.push(entry);
+  punctuationByFirstChar.set(entry[0][0]!, list);
+}
+
+function isWordStart(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95;
+}
+function isWordChar(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || k === 95 || (k >= 48 && k <= 57);
+}
+const isSpace = (c: string | undefined) =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
 
 export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): ScanResult {
   const src = source.text;
@@ -50,8 +67,9 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   let depth = 0;
 
   const push = (type: TokenType, start: number, end: number, value?: bigint | string): void => {
-    const range = source.range(start, end);
-    const last = end > start ? source.position(end - 1) : range.start;
+    const startPosition = source.position(start);
+    const last = end > start ? source.position(end - 1) : startPosition;
+    const range = { start: startPosition, end: source.position(end) };
     tokens.push({
       image: src.slice(start, end),
       startOffset: start,
@@ -63,7 +81,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       tokenType: type,
       tokenTypeIdx: type.tokenTypeIdx!,
       range,
-      errorStart: source.position(Math.min(step, start)),
+      errorStart: step >= start ? startPosition : source.position(step),
       value,
     });
   };
@@ -126,7 +144,16 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       end = pos;
       skipTrivia();
       const c = src[pos];
-      if (pos >= src.length || c === ',' || c === '{' || c === '/' || c === '#' || c === ';' || c === '}') break;
+      if (
+        pos >= src.length ||
+        c === ',' ||
+        c === '{' ||
+        c === '/' ||
+        c === '#' ||
+        c === ';' ||
+        c === '}'
+      )
+        break;
     }
     pos = end;
     push(T.AttachPointText, start, end, raw);
@@ -197,7 +224,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       mode = 'top';
       return;
     }
-    for (const [text, type] of T.punctuation) {
+    for (const [text, type] of punctuationByFirstChar.get(c) ?? []) {
       if (src.startsWith(text, pos)) {
         pos += text.length;
         push(type, start, pos);
@@ -232,8 +259,10 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       push(c === '}' ? T.RBrace : c === ';' ? T.Semicolon : T.Comma, start, pos);
     } else if (c === '/') {
       pos++;
-      push(T.PredicateStart, start, pos);
-      mode = 'predicate';
+      // Like 0.17, a `/` right before `{` ends a predicate even where none was opened.
+      const closing = closesPredicate(src, pos);
+      push(closing ? T.PredicateEnd : T.PredicateStart, start, pos);
+      if (!closing) mode = 'predicate';
     } else if (startsDefinition(src, pos)) {
       scanWord();
       mode = 'definition';
@@ -243,7 +272,11 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
     }
   }
   const eof = source.position(src.length);
-  return { tokens, diagnostics, eofRange: { start: source.position(Math.min(step, src.length)), end: eof } };
+  return {
+    tokens,
+    diagnostics,
+    eofRange: { start: source.position(Math.min(step, src.length)), end: eof },
+  };
 }
 
 /** A `/` closes a predicate when only whitespace or comments stand between it and `{`. */

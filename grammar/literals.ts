@@ -3,7 +3,8 @@
 const TWO_64 = 1n << 64n;
 const TWO_63 = 1n << 63n;
 
-export type LiteralResult<T> = { ok: true; value: T; end: number } | { ok: false; message: string; end: number };
+export type LiteralResult<T> =
+  { ok: true; value: T; end: number } | { ok: false; message: string; end: number };
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isHexDigit = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c);
@@ -32,7 +33,11 @@ function digitRun(src: string, start: number): number {
  * optional ignored suffix `u`/`l`/`ul`/`ll`/`ull` (any case).
  */
 export function scanInteger(src: string, start: number): LiteralResult<bigint> {
-  if (src[start] === '0' && (src[start + 1] === 'x' || src[start + 1] === 'X') && isHexDigit(src[start + 2])) {
+  if (
+    src[start] === '0' &&
+    (src[start + 1] === 'x' || src[start + 1] === 'X') &&
+    isHexDigit(src[start + 2])
+  ) {
     let end = start + 2;
     while (isHexDigit(src[end])) end++;
     return checkRange(BigInt('0x' + src.slice(start + 2, end)), end);
@@ -61,7 +66,8 @@ export function scanInteger(src: string, start: number): LiteralResult<bigint> {
       };
     }
     const exponent = BigInt(exponentText);
-    if (exponent > 16n) return { ok: false, message: `Exponent will overflow integer range: ${exponent}`, end };
+    if (exponent > 16n)
+      return { ok: false, message: `Exponent will overflow integer range: ${exponent}`, end };
     return { ok: true, value: coefficient * 10n ** exponent, end };
   }
   // strtoull with base 0: a leading 0 means octal, and a non-octal digit stops the parse.
@@ -116,7 +122,8 @@ export function scanString(src: string, start: number): StringScan {
       let j = i + 1;
       while (j < i + 4 && isOctalDigit(src[j])) j++;
       const code = parseInt(src.slice(i + 1, j), 8);
-      if (code > 255) errors.push({ message: `octal escape sequence out of range '${src.slice(i, j)}'`, end: j });
+      if (code > 255)
+        errors.push({ message: `octal escape sequence out of range '${src.slice(i, j)}'`, end: j });
       else value += String.fromCharCode(code);
       i = j;
     } else if (e === 'x' && isHexDigit(src[i + 2])) {

@@ -37,9 +37,14 @@ class PreprocessError extends Error {
   }
 }
 
-export function preprocess(tokens: ScannedToken[]): { tokens: ScannedToken[]; diagnostics: Diagnostic[] } {
+export function preprocess(tokens: ScannedToken[]): {
+  tokens: ScannedToken[];
+  diagnostics: Diagnostic[];
+} {
   if (!tokens.some((t) => t.tokenType === T.Directive)) return { tokens, diagnostics: [] };
-  const macros = new Map<string, string | ScannedToken[] | null>(predefinedMacros.map((m) => [m, '1']));
+  const macros = new Map<string, string | ScannedToken[] | null>(
+    predefinedMacros.map((m) => [m, '1']),
+  );
   const stack: Conditional[] = [];
   const out: ScannedToken[] = [];
   const active = () => stack.length === 0 || stack[stack.length - 1]!.active;
@@ -49,7 +54,8 @@ export function preprocess(tokens: ScannedToken[]): { tokens: ScannedToken[]; di
     if (typeof body === 'string') {
       const scanned = scan(new SourceText(body), 'code');
       const first = scanned.diagnostics[0];
-      if (first) throw new PreprocessError(`in expansion of macro ${name}: ${first.message}`, use.range);
+      if (first)
+        throw new PreprocessError(`in expansion of macro ${name}: ${first.message}`, use.range);
       body = scanned.tokens;
       macros.set(name, body);
     }
@@ -57,7 +63,12 @@ export function preprocess(tokens: ScannedToken[]): { tokens: ScannedToken[]; di
   };
 
   const expand = (t: ScannedToken, expanding: Set<string>): void => {
-    if (t.tokenType !== T.Identifier || !macros.has(t.image) || macros.get(t.image) === null || expanding.has(t.image)) {
+    if (
+      t.tokenType !== T.Identifier ||
+      !macros.has(t.image) ||
+      macros.get(t.image) === null ||
+      expanding.has(t.image)
+    ) {
       out.push(t);
       return;
     }
@@ -78,7 +89,9 @@ export function preprocess(tokens: ScannedToken[]): { tokens: ScannedToken[]; di
         const outerActive = active();
         const value =
           outerActive &&
-          (name === 'if' ? evaluateCondition(rest, macros, t.range) : macros.has(rest.split(/\s/)[0]!) === (name === 'ifdef'));
+          (name === 'if'
+            ? evaluateCondition(rest, macros, t.range)
+            : macros.has(rest.split(/\s/)[0]!) === (name === 'ifdef'));
         stack.push({ active: value, taken: value, outerActive, sawElse: false });
         return;
       }
@@ -110,14 +123,20 @@ export function preprocess(tokens: ScannedToken[]): { tokens: ScannedToken[]; di
     out.push(t);
   };
 
+  const expanding = new Set<string>();
   try {
     for (const t of tokens) {
       if (t.tokenType === T.Directive) directive(t);
-      else if (active()) expand(t, new Set());
+      else if (active()) expand(t, expanding);
     }
-    if (stack.length > 0) throw new PreprocessError('unterminated conditional directive', tokens[tokens.length - 1]!.range);
+    if (stack.length > 0)
+      throw new PreprocessError(
+        'unterminated conditional directive',
+        tokens[tokens.length - 1]!.range,
+      );
   } catch (e) {
-    if (e instanceof PreprocessError) return { tokens: [], diagnostics: [error(e.message, e.range)] };
+    if (e instanceof PreprocessError)
+      return { tokens: [], diagnostics: [error(e.message, e.range)] };
     throw e;
   }
   return { tokens: out, diagnostics: [] };
@@ -137,7 +156,11 @@ function locationOf(t: ScannedToken): Partial<ScannedToken> {
 }
 
 /** `#if` expressions: integers, `defined(X)`/`defined X`, macro names, ! && || == != ( ). */
-function evaluateCondition(text: string, macros: ReadonlyMap<string, unknown>, range: SourceRange): boolean {
+function evaluateCondition(
+  text: string,
+  macros: ReadonlyMap<string, unknown>,
+  range: SourceRange,
+): boolean {
   const tokens = text.match(/defined|[A-Za-z_]\w*|\d+|&&|\|\||==|!=|[!()]|\S/g) ?? [];
   let i = 0;
   const fail = (): never => {

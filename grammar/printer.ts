@@ -45,12 +45,15 @@ function printPreambleItem(item: A.PreambleItem): string {
     case 'Define':
       return `#define ${item.name} ${item.body}`;
     case 'RecordDefinition': {
-      const fields = item.fields.map((f) => `${INDENT}${printType(f.type)} ${f.name}${f.arrayLengths.map((n) => `[${n}]`).join('')};\n`);
+      const fields = item.fields.map(
+        (f) =>
+          `${INDENT}${printType(f.type)} ${f.name}${f.arrayLengths.map((n) => `[${n}]`).join('')};\n`,
+      );
       return `${item.union ? 'union' : 'struct'} ${item.name} {\n${fields.join('')}};`;
     }
     case 'EnumDefinition': {
-      const values = item.enumerators.map((e) => `${INDENT}${e.name} = ${e.value},\n`);
-      return `enum ${item.name}${item.name ? ' ' : ''}{\n${values.join('')}};`;
+      const values = item.enumerators.map((e) => `${INDENT}${e.name} = ${e.value}`);
+      return `enum ${item.name}${item.name ? ' ' : ''}{\n${values.join(',\n')}\n};`;
     }
   }
 }
@@ -62,7 +65,8 @@ function printType(t: A.TypeName): string {
 
 function printProbe(p: A.Probe): string {
   const head = p.attachPoints.map((a) => a.raw).join(',\n');
-  const predicate = p.predicate ? ` /${printExpression(p.predicate)}/` : '';
+  // Spaced so that a leading `*` does not open a comment.
+  const predicate = p.predicate ? ` / ${printExpression(p.predicate)} /` : '';
   return `${head}${predicate}\n${printBlock(p.body, '')}\n`;
 }
 
@@ -77,7 +81,13 @@ function printBlock(b: A.Block, indent: string): string {
 }
 
 function endsWithBlock(s: A.Statement): boolean {
-  return s.kind === 'If' || s.kind === 'Unroll' || s.kind === 'While' || s.kind === 'For' || s.kind === 'Block';
+  return (
+    s.kind === 'If' ||
+    s.kind === 'Unroll' ||
+    s.kind === 'While' ||
+    s.kind === 'For' ||
+    s.kind === 'Block'
+  );
 }
 
 function printStatement(s: A.Statement, indent: string): string {
@@ -100,7 +110,10 @@ function printStatement(s: A.Statement, indent: string): string {
       let text = `if (${printExpression(s.condition)}) ${printBlock(s.then, indent)}`;
       if (s.else) {
         const only = s.else.statements.length === 1 ? s.else.statements[0]! : null;
-        text += only?.kind === 'If' ? ` else ${printStatement(only, indent)}` : ` else ${printBlock(s.else, indent)}`;
+        text +=
+          only?.kind === 'If'
+            ? ` else ${printStatement(only, indent)}`
+            : ` else ${printBlock(s.else, indent)}`;
       }
       return text;
     }
@@ -140,11 +153,17 @@ function printBare(e: A.Expression): [string, number] {
     case 'Variable':
       return [e.name, PRIMARY];
     case 'MapAccess':
-      return [e.indexed ? `${e.name}[${e.keys.map((k) => printExpression(k)).join(', ')}]` : e.name, PRIMARY];
+      return [
+        e.indexed ? `${e.name}[${e.keys.map((k) => printExpression(k)).join(', ')}]` : e.name,
+        PRIMARY,
+      ];
     case 'Call':
       return [`${e.name}(${e.args.map((a) => printExpression(a)).join(', ')})`, PRIMARY];
     case 'Sizeof':
-      return [`sizeof(${e.operand.kind === 'TypeName' ? printType(e.operand) : printExpression(e.operand)})`, PRIMARY];
+      return [
+        `sizeof(${e.operand.kind === 'TypeName' ? printType(e.operand) : printExpression(e.operand)})`,
+        PRIMARY,
+      ];
     case 'Offsetof':
       return [`offsetof(${printType(e.record)}, ${e.fields.join('.')})`, PRIMARY];
     case 'Tuple':
@@ -160,7 +179,10 @@ function printBare(e: A.Expression): [string, number] {
       ];
     case 'Unary': {
       // `-5` would lex back as one negative literal; keep the negation of a literal explicit.
-      const operand = e.operator === '-' && e.operand.kind === 'IntegerLiteral' ? `(${printExpression(e.operand)})` : printExpression(e.operand, PREFIX);
+      const operand =
+        e.operator === '-' && e.operand.kind === 'IntegerLiteral'
+          ? `(${printExpression(e.operand)})`
+          : printExpression(e.operand, PREFIX);
       return [prefixed(e.operator, operand), PREFIX];
     }
     case 'IncDec':
@@ -175,7 +197,10 @@ function printBare(e: A.Expression): [string, number] {
       return [`${printExpression(e.tuple, POSTFIX)}.${e.index}`, POSTFIX];
     case 'Index': {
       // `@m[i]` would read back as a map key: parenthesize an unindexed map.
-      const object = e.object.kind === 'MapAccess' && !e.object.indexed ? `(${e.object.name})` : printExpression(e.object, POSTFIX);
+      const object =
+        e.object.kind === 'MapAccess' && !e.object.indexed
+          ? `(${e.object.name})`
+          : printExpression(e.object, POSTFIX);
       return [`${object}[${printExpression(e.index)}]`, POSTFIX];
     }
   }

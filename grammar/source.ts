@@ -11,7 +11,22 @@ export class SourceText {
     }
   }
 
+  /** Line index of the last lookup: scanning asks for increasing offsets, so start there. */
+  private cursor = 0;
+
   position(offset: number): SourcePosition {
+    const starts = this.lineStarts;
+    let line = this.cursor;
+    if (starts[line]! > offset) line = 0;
+    while (line + 1 < starts.length && starts[line + 1]! <= offset) {
+      if (line + 64 < starts.length && starts[line + 64]! <= offset) line = this.search(offset);
+      else line++;
+    }
+    this.cursor = line;
+    return { offset, line: line + 1, column: offset - starts[line]! + 1 };
+  }
+
+  private search(offset: number): number {
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -20,14 +35,10 @@ export class SourceText {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { offset, line: lo + 1, column: offset - starts[lo]! + 1 };
+    return lo;
   }
 
   range(start: number, end: number): SourceRange {
     return { start: this.position(start), end: this.position(end) };
   }
-}
-
-export function spanRanges(first: SourceRange, last: SourceRange): SourceRange {
-  return { start: first.start, end: last.end };
 }

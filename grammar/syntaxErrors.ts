@@ -24,7 +24,10 @@ function isEof(token: ScannedToken | undefined): boolean {
  * 0.17's error when the input ends where a probe (or its `{`) should come, including a
  * program with no probe at all. It spans from the end of the last probe to end of file.
  */
-export function missingProbeBodyDiagnostic(tokens: readonly ScannedToken[], source: SourceText): Diagnostic {
+export function missingProbeBodyDiagnostic(
+  tokens: readonly ScannedToken[],
+  source: SourceText,
+): Diagnostic {
   const message = 'unexpected end of file, expected {';
   if (source.text.length === 0) return error(message, null);
   const lastBrace = [...tokens].reverse().find((t) => t.tokenType === T.RBrace);
@@ -48,7 +51,9 @@ export function syntaxErrorDiagnostic(
   // reported the way 0.17 reports any `for` statement.
   if (rules.includes('forStatement')) {
     const limit = eof ? Infinity : token.startOffset;
-    const forToken = [...tokens].reverse().find((t) => t.tokenType === T.For && t.startOffset < limit);
+    const forToken = [...tokens]
+      .reverse()
+      .find((t) => t.tokenType === T.For && t.startOffset < limit);
     if (forToken) return error('syntax error, unexpected for, expecting }', errorRange(forToken));
   }
   const atTopLevel =
@@ -83,12 +88,18 @@ function expectedText(
   previous: ScannedToken | undefined,
 ): string | null {
   if (e.name === 'MismatchedTokenException') {
-    const afterElement = previous !== undefined && previous.tokenType !== T.LParen && previous.tokenType !== T.Comma;
+    const afterElement =
+      previous !== undefined && previous.tokenType !== T.LParen && previous.tokenType !== T.Comma;
     const list = innermost === 'call' || innermost === 'parenthesized' || innermost === 'mapAccess';
     if ((expected === T.RParen || expected === T.RBracket) && list) {
       return afterElement ? `${label(expected)} or ","` : null;
     }
-    if (expected && expected !== T.BinaryOperator && expected !== T.Word && expected !== T.CompoundAssignOperator) {
+    if (
+      expected &&
+      expected !== T.BinaryOperator &&
+      expected !== T.Word &&
+      expected !== T.CompoundAssignOperator
+    ) {
       return label(expected);
     }
     return null;

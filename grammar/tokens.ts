@@ -93,8 +93,8 @@ export const NotEqual = token('NotEqual', '!=', [BinaryOperator]);
 export const LogicalAnd = token('LogicalAnd', '&&', [BinaryOperator]);
 export const LogicalOr = token('LogicalOr', '||', [BinaryOperator]);
 
-export const CompoundAssignTokens = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].map(
-  (op) => token(`Assign${op}`, `${op}=`, [CompoundAssignOperator]),
+export const CompoundAssignTokens = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].map((op) =>
+  token(`Assign${op}`, `${op}=`, [CompoundAssignOperator]),
 );
 
 // Program structure -----------------------------------------------------------------------

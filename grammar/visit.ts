@@ -3,7 +3,10 @@
 
 import type { Node, NodeKind } from './ast';
 
-type ChildVisitor<K extends NodeKind> = (node: Extract<Node, { kind: K }>, visit: (child: Node) => void) => void;
+type ChildVisitor<K extends NodeKind> = (
+  node: Extract<Node, { kind: K }>,
+  visit: (child: Node) => void,
+) => void;
 
 const none = (): void => {};
 
@@ -104,7 +107,7 @@ export function forEachChild(node: Node, visit: (child: Node) => void): void {
   (forEachChildTable[node.kind] as ChildVisitor<NodeKind>)(node as never, visit);
 }
 
-/** The depth of the deepest node (the root is depth 1), computed without recursion. */
+/** The first node found deeper than `limit` (the root is at depth 1), without recursion. */
 export function firstNodeDeeperThan(root: Node, limit: number): Node | null {
   const stack: [Node, number][] = [[root, 1]];
   while (stack.length > 0) {

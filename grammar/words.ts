@@ -6,16 +6,71 @@ import type { TokenType } from 'chevrotain';
 import * as T from './tokens';
 
 const builtinWords = new Set([
-  'pid', 'tid', 'uid', 'gid', 'nsecs', 'elapsed', 'cpu', 'comm', 'retval', 'func', 'probe',
-  'curtask', 'rand', 'cgroup', 'username', 'args', 'ctx', 'numaid', 'cpid',
+  'pid',
+  'tid',
+  'uid',
+  'gid',
+  'nsecs',
+  'elapsed',
+  'cpu',
+  'comm',
+  'retval',
+  'func',
+  'probe',
+  'curtask',
+  'rand',
+  'cgroup',
+  'username',
+  'args',
+  'ctx',
+  'numaid',
+  'cpid',
 ]);
 
 const callWords = new Set([
-  'avg', 'buf', 'cat', 'cgroupid', 'clear', 'count', 'delete', 'exit', 'hist', 'join', 'kaddr',
-  'kptr', 'ksym', 'lhist', 'macaddr', 'max', 'min', 'ntop', 'override', 'print', 'printf',
-  'cgroup_path', 'reg', 'signal', 'stats', 'str', 'strftime', 'strncmp', 'sum', 'system',
-  'time', 'uaddr', 'uptr', 'usym', 'zero', 'path', 'unwatch', 'bswap', 'skboutput', 'pton',
-  'strerror', 'strcontains', 'debugf',
+  'avg',
+  'buf',
+  'cat',
+  'cgroupid',
+  'clear',
+  'count',
+  'delete',
+  'exit',
+  'hist',
+  'join',
+  'kaddr',
+  'kptr',
+  'ksym',
+  'lhist',
+  'macaddr',
+  'max',
+  'min',
+  'ntop',
+  'override',
+  'print',
+  'printf',
+  'cgroup_path',
+  'reg',
+  'signal',
+  'stats',
+  'str',
+  'strftime',
+  'strncmp',
+  'sum',
+  'system',
+  'time',
+  'uaddr',
+  'uptr',
+  'usym',
+  'zero',
+  'path',
+  'unwatch',
+  'bswap',
+  'skboutput',
+  'pton',
+  'strerror',
+  'strcontains',
+  'debugf',
 ]);
 
 const keywordTokens: Record<string, TokenType> = {
@@ -43,10 +98,6 @@ const keywordTokens: Record<string, TokenType> = {
 
 /** `arg0`…`arg9` and `sarg0`…`sarg9` (one digit only, as in 0.17). */
 const argumentWord = /^s?arg[0-9]$/;
-
-export function isBuiltinWord(word: string): boolean {
-  return builtinWords.has(word) || argumentWord.test(word) || word === 'kstack' || word === 'ustack';
-}
 
 export function classifyWord(word: string): TokenType {
   if (Object.prototype.hasOwnProperty.call(keywordTokens, word)) return keywordTokens[word]!;

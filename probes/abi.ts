@@ -41,7 +41,8 @@ const TRACEPOINT_NAMES: Record<string, string> = {
 /** Syscall numbers by tracepoint name (`newfstat`) and by syscall name (`fstat`). */
 export const SYSCALL_NUMBERS: Readonly<Record<string, number>> = (() => {
   const table: Record<string, number> = { ...abi.syscalls, ...NEWER_SYSCALLS };
-  for (const [name, tp] of Object.entries(TRACEPOINT_NAMES)) if (table[name] !== undefined) table[tp] = table[name]!;
+  for (const [name, tp] of Object.entries(TRACEPOINT_NAMES))
+    if (table[name] !== undefined) table[tp] = table[name]!;
   return table;
 })();
 
@@ -97,7 +98,9 @@ export const SIGNALS: Readonly<Record<string, number>> = {
   SIGRTMIN: 34,
 };
 
-const NAME_BY_NUMBER = new Map(Object.entries({ ...abi.syscalls, ...NEWER_SYSCALLS }).map(([name, nr]) => [nr, name]));
+const NAME_BY_NUMBER = new Map(
+  Object.entries({ ...abi.syscalls, ...NEWER_SYSCALLS }).map(([name, nr]) => [nr, name]),
+);
 
 export function syscallName(nr: number): string | undefined {
   return NAME_BY_NUMBER.get(nr);

@@ -43,32 +43,34 @@ const ALIASES: Record<string, ProbeProvider> = {
 const TIME_UNITS: Record<string, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n };
 
 /** perf software events (name → alias) as bpftrace 0.17 knows them, with default periods. */
-export const SOFTWARE_EVENTS: ReadonlyArray<{ name: string; alias: string; defaultCount: number }> = [
-  { name: 'cpu-clock', alias: 'cpu', defaultCount: 1_000_000 },
-  { name: 'task-clock', alias: '', defaultCount: 1_000_000 },
-  { name: 'page-faults', alias: 'faults', defaultCount: 100 },
-  { name: 'context-switches', alias: 'cs', defaultCount: 1000 },
-  { name: 'cpu-migrations', alias: '', defaultCount: 1 },
-  { name: 'minor-faults', alias: '', defaultCount: 100 },
-  { name: 'major-faults', alias: '', defaultCount: 1 },
-  { name: 'alignment-faults', alias: '', defaultCount: 1 },
-  { name: 'emulation-faults', alias: '', defaultCount: 1 },
-  { name: 'dummy', alias: '', defaultCount: 1 },
-  { name: 'bpf-output', alias: '', defaultCount: 1 },
-];
+export const SOFTWARE_EVENTS: ReadonlyArray<{ name: string; alias: string; defaultCount: number }> =
+  [
+    { name: 'cpu-clock', alias: 'cpu', defaultCount: 1_000_000 },
+    { name: 'task-clock', alias: '', defaultCount: 1_000_000 },
+    { name: 'page-faults', alias: 'faults', defaultCount: 100 },
+    { name: 'context-switches', alias: 'cs', defaultCount: 1000 },
+    { name: 'cpu-migrations', alias: '', defaultCount: 1 },
+    { name: 'minor-faults', alias: '', defaultCount: 100 },
+    { name: 'major-faults', alias: '', defaultCount: 1 },
+    { name: 'alignment-faults', alias: '', defaultCount: 1 },
+    { name: 'emulation-faults', alias: '', defaultCount: 1 },
+    { name: 'dummy', alias: '', defaultCount: 1 },
+    { name: 'bpf-output', alias: '', defaultCount: 1 },
+  ];
 
-export const HARDWARE_EVENTS: ReadonlyArray<{ name: string; alias: string; defaultCount: number }> = [
-  { name: 'cpu-cycles', alias: 'cycles', defaultCount: 1_000_000 },
-  { name: 'instructions', alias: '', defaultCount: 1_000_000 },
-  { name: 'cache-references', alias: '', defaultCount: 1_000_000 },
-  { name: 'cache-misses', alias: '', defaultCount: 1_000_000 },
-  { name: 'branch-instructions', alias: 'branches', defaultCount: 100_000 },
-  { name: 'branch-misses', alias: '', defaultCount: 100_000 },
-  { name: 'bus-cycles', alias: '', defaultCount: 100_000 },
-  { name: 'frontend-stalls', alias: '', defaultCount: 1_000_000 },
-  { name: 'backend-stalls', alias: '', defaultCount: 1_000_000 },
-  { name: 'ref-cycles', alias: '', defaultCount: 1_000_000 },
-];
+export const HARDWARE_EVENTS: ReadonlyArray<{ name: string; alias: string; defaultCount: number }> =
+  [
+    { name: 'cpu-cycles', alias: 'cycles', defaultCount: 1_000_000 },
+    { name: 'instructions', alias: '', defaultCount: 1_000_000 },
+    { name: 'cache-references', alias: '', defaultCount: 1_000_000 },
+    { name: 'cache-misses', alias: '', defaultCount: 1_000_000 },
+    { name: 'branch-instructions', alias: 'branches', defaultCount: 100_000 },
+    { name: 'branch-misses', alias: '', defaultCount: 100_000 },
+    { name: 'bus-cycles', alias: '', defaultCount: 100_000 },
+    { name: 'frontend-stalls', alias: '', defaultCount: 1_000_000 },
+    { name: 'backend-stalls', alias: '', defaultCount: 1_000_000 },
+    { name: 'ref-cycles', alias: '', defaultCount: 1_000_000 },
+  ];
 
 /** Short library names accepted as uprobe targets (`uprobe:libc:malloc`). */
 export const LIBRARY_PATHS: Record<string, string> = {
@@ -87,7 +89,9 @@ function fail(message: string, fatal?: boolean): AttachResult {
 }
 
 /** Parses an unsigned integer the way bpftrace 0.17 does (C `stoull` with base 0 plus `NeM`). */
-export function parseProbeNumber(text: string): { ok: true; value: bigint } | { ok: false; message: string } {
+export function parseProbeNumber(
+  text: string,
+): { ok: true; value: bigint } | { ok: false; message: string } {
   const sci = /^(\d+)e(\d+)$/.exec(text);
   if (sci) return { ok: true, value: BigInt(sci[1]!) * 10n ** BigInt(sci[2]!) };
   const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)(.*)$/.exec(text);
@@ -127,7 +131,9 @@ function requires(provider: string, count: string): AttachResult {
 }
 
 /** Splits `raw` at `:` and resolves the provider alias; an unknown type is bpftrace's abort. */
-export function splitAttachPoint(raw: string): { provider: ProbeProvider; args: string[] } | undefined {
+export function splitAttachPoint(
+  raw: string,
+): { provider: ProbeProvider; args: string[] } | undefined {
   const parts = raw.trim().split(':');
   const provider = ALIASES[parts[0]!];
   if (!provider) return undefined;
@@ -169,7 +175,10 @@ export function resolveAttachPoint(raw: string, catalog: ProbeCatalog): AttachRe
       if (args.length !== 1) return requires('iter', '1 argument');
       if (!(ITERATORS as readonly string[]).includes(args[0]!))
         return fail(`iter ${args[0]} not available for your kernel version.`);
-      return { ok: true, points: [{ provider, name: `iter:${args[0]}`, target: '', func: args[0]! }] };
+      return {
+        ok: true,
+        points: [{ provider, name: `iter:${args[0]}`, target: '', func: args[0]! }],
+      };
   }
 }
 
@@ -178,7 +187,11 @@ function resolveTracepoint(args: string[], catalog: ProbeCatalog): AttachResult 
   const pattern = `${args[0]}:${args[1]}`;
   const matches = expand(pattern, catalog.tracepoints.names());
   if (matches.length === 0)
-    return fail(hasWildcard(pattern) ? `tracepoints not found: ${pattern}` : `tracepoint not found: ${pattern}`);
+    return fail(
+      hasWildcard(pattern)
+        ? `tracepoints not found: ${pattern}`
+        : `tracepoint not found: ${pattern}`,
+    );
   return {
     ok: true,
     points: matches.map((m) => {
@@ -188,7 +201,11 @@ function resolveTracepoint(args: string[], catalog: ProbeCatalog): AttachResult 
   };
 }
 
-function resolveKprobe(provider: 'kprobe' | 'kretprobe', args: string[], catalog: ProbeCatalog): AttachResult {
+function resolveKprobe(
+  provider: 'kprobe' | 'kretprobe',
+  args: string[],
+  catalog: ProbeCatalog,
+): AttachResult {
   if (args.length !== 1) return requires(provider, '1 argument');
   const [func, offsetText] = args[0]!.split('+') as [string, string | undefined];
   if (func === '') return fail('kprobes should be attached to a function');
@@ -197,21 +214,41 @@ function resolveKprobe(provider: 'kprobe' | 'kretprobe', args: string[], catalog
     const offset = parseProbeNumber(offsetText);
     if (!offset.ok) return fail(offset.message);
     if (hasWildcard(func)) return fail('Offset not allowed with wildcards');
-    if (!catalog.kernelFunctions.includes(func)) return fail(`Error attaching probe: '${provider}:${args[0]}'`);
-    return { ok: true, points: [{ provider, name: `${provider}:${func}+${offset.value}`, target: '', func }] };
+    if (!catalog.kernelFunctions.includes(func))
+      return fail(`Error attaching probe: '${provider}:${args[0]}'`);
+    return {
+      ok: true,
+      points: [{ provider, name: `${provider}:${func}+${offset.value}`, target: '', func }],
+    };
   }
   const matches = expand(func, catalog.kernelFunctions);
   if (matches.length === 0)
-    return fail(hasWildcard(func) ? 'No probes to attach' : `Error attaching probe: '${provider}:${func}'`);
-  return { ok: true, points: matches.map((m) => ({ provider, name: `${provider}:${m}`, target: '', func: m })) };
+    return fail(
+      hasWildcard(func) ? 'No probes to attach' : `Error attaching probe: '${provider}:${func}'`,
+    );
+  return {
+    ok: true,
+    points: matches.map((m) => ({ provider, name: `${provider}:${m}`, target: '', func: m })),
+  };
 }
 
-function resolveKfunc(provider: 'kfunc' | 'kretfunc', args: string[], catalog: ProbeCatalog): AttachResult {
+function resolveKfunc(
+  provider: 'kfunc' | 'kretfunc',
+  args: string[],
+  catalog: ProbeCatalog,
+): AttachResult {
   if (args.length !== 1) return requires(provider, '1 argument');
   const matches = expand(args[0]!, catalog.kernelFunctions);
   if (matches.length === 0)
-    return fail(hasWildcard(args[0]!) ? 'No probes to attach' : 'kfunc/kretfunc not available for your kernel version.');
-  return { ok: true, points: matches.map((m) => ({ provider, name: `${provider}:${m}`, target: '', func: m })) };
+    return fail(
+      hasWildcard(args[0]!)
+        ? 'No probes to attach'
+        : 'kfunc/kretfunc not available for your kernel version.',
+    );
+  return {
+    ok: true,
+    points: matches.map((m) => ({ provider, name: `${provider}:${m}`, target: '', func: m })),
+  };
 }
 
 /** `libc` → its path; an absolute or relative path is kept as written. */
@@ -226,7 +263,11 @@ export function resolveUprobeTarget(target: string, catalog: ProbeCatalog): stri
   return undefined;
 }
 
-function resolveUprobe(provider: 'uprobe' | 'uretprobe', args: string[], catalog: ProbeCatalog): AttachResult {
+function resolveUprobe(
+  provider: 'uprobe' | 'uretprobe',
+  args: string[],
+  catalog: ProbeCatalog,
+): AttachResult {
   if (args.length !== 2) return requires(provider, '2 arguments');
   const [target, spec] = args as [string, string];
   const [func, offsetText] = spec.split('+') as [string, string | undefined];
@@ -278,15 +319,25 @@ function resolveTimer(provider: 'interval' | 'profile', args: string[]): AttachR
   if (args.length !== 2) return requires(provider, '2 arguments');
   const [unit, countText] = args as [string, string];
   const count = parseProbeNumber(countText);
-  if (unit !== 'hz' && TIME_UNITS[unit] === undefined) return fail(`${unit} is not an accepted unit of time`);
+  if (unit !== 'hz' && TIME_UNITS[unit] === undefined)
+    return fail(`${unit} is not an accepted unit of time`);
   if (!count.ok) return fail(count.message);
-  if (unit === 'hz' && count.value === 0n) return fail(`${provider} frequency should be a positive integer`);
+  if (unit === 'hz' && count.value === 0n)
+    return fail(`${provider} frequency should be a positive integer`);
   if (count.value === 0n) return fail('Exactly one of sample_period / sample_freq should be set');
   const periodNs = unit === 'hz' ? 1_000_000_000n / count.value : TIME_UNITS[unit]! * count.value;
   if (periodNs === 0n) return fail(`${provider} frequency is too high`);
   return {
     ok: true,
-    points: [{ provider, name: `${provider}:${unit}:${count.value}`, target: unit, func: `${count.value}`, periodNs }],
+    points: [
+      {
+        provider,
+        name: `${provider}:${unit}:${count.value}`,
+        target: unit,
+        func: `${count.value}`,
+        periodNs,
+      },
+    ],
   };
 }
 
@@ -305,18 +356,29 @@ function resolvePerfEvent(provider: 'software' | 'hardware', args: string[]): At
   // bpftrace names the probe as written (`software:cpu:1000000`), not by the canonical event.
   return {
     ok: true,
-    points: [{ provider, name: `${provider}:${args[0]}${countText}`, target: event.name, func: countText.slice(1) }],
+    points: [
+      {
+        provider,
+        name: `${provider}:${args[0]}${countText}`,
+        target: event.name,
+        func: countText.slice(1),
+      },
+    ],
   };
 }
 
-function resolveWatchpoint(provider: 'watchpoint' | 'asyncwatchpoint', args: string[]): AttachResult {
+function resolveWatchpoint(
+  provider: 'watchpoint' | 'asyncwatchpoint',
+  args: string[],
+): AttachResult {
   if (args.length !== 3 && args.length !== 4) return requires(provider, '3 or 4 arguments');
   const [addressText, lengthText, mode] = args.length === 4 ? args.slice(1) : args;
   const address = parseProbeNumber(addressText!);
   if (!address.ok) return fail(address.message);
   const length = parseProbeNumber(lengthText!);
   if (!length.ok) return fail(length.message);
-  if (![1n, 2n, 4n, 8n].includes(length.value)) return fail('watchpoint length must be one of (1,2,4,8)');
+  if (![1n, 2n, 4n, 8n].includes(length.value))
+    return fail('watchpoint length must be one of (1,2,4,8)');
   if (!/^(r|w|x|rw|wr)$/.test(mode!)) return fail('watchpoint mode must be combination of (r,w,x)');
   const name = `${provider}:${args.join(':')}`;
   return { ok: true, points: [{ provider, name, target: addressText!, func: mode! }] };

@@ -49,16 +49,43 @@ function drain(events: Iterable<Event>): number {
   return n;
 }
 
-export function benchProbes(options: { workload?: string; durationNs?: bigint; probes?: readonly string[] } = {}): BenchResult[] {
+export function benchProbes(
+  options: {
+    workload?: string;
+    durationNs?: bigint;
+    probes?: readonly string[];
+    straceCalls?: number;
+  } = {},
+): BenchResult[] {
   const patterns = options.probes ?? DEFAULT_PROBES;
-  const sim = createSimulatedSource({ workload: options.workload, durationNs: options.durationNs ?? 2_000_000_000n });
+  const sim = createSimulatedSource({
+    workload: options.workload,
+    durationNs: options.durationNs ?? 2_000_000_000n,
+  });
   const points = resolve(sim, patterns);
-  const results = [time(`simulate ${options.workload ?? 'webserver'}`, () => drain(sim.events({ probes: points })))];
+  const results = [
+    time(`simulate ${options.workload ?? 'webserver'}`, () =>
+      drain(sim.events({ probes: points })),
+    ),
+  ];
 
   // A recorded trace of the same run, then read back.
-  const lines = [JSON.stringify(makeHeader({ source: sim.name, ncpus: sim.ncpus, startNs: sim.startNs, endNs: sim.endNs, probes: points, tracepoints: sim.catalog.tracepoints, symbols: sim.symbols }))];
+  const lines = [
+    JSON.stringify(
+      makeHeader({
+        source: sim.name,
+        ncpus: sim.ncpus,
+        startNs: sim.startNs,
+        endNs: sim.endNs,
+        probes: points,
+        tracepoints: sim.catalog.tracepoints,
+        symbols: sim.symbols,
+      }),
+    ),
+  ];
   const frames = new FrameNamer(sim.symbols);
-  for (const e of sim.events({ probes: points })) lines.push(JSON.stringify(eventToLine(e, sim.catalog.tracepoints, frames)));
+  for (const e of sim.events({ probes: points }))
+    lines.push(JSON.stringify(eventToLine(e, sim.catalog.tracepoints, frames)));
   const text = lines.join('\n') + '\n';
   results.push(
     time('read recorded trace', () => {
@@ -70,11 +97,15 @@ export function benchProbes(options: { workload?: string; durationNs?: bigint; p
   // A synthetic strace log.
   const strace: string[] = [];
   let t = 1_700_000_000_000_000;
-  for (let i = 0; i < 20_000; i++) {
+  for (let i = 0; i < (options.straceCalls ?? 20_000); i++) {
     const pid = 4000 + (i % 4);
     const us = (x: number) => `${Math.floor(x / 1e6)}.${String(x % 1e6).padStart(6, '0')}`;
-    strace.push(`${pid}  ${us(t)} openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3 <0.000012>`);
-    strace.push(`${pid}  ${us(t + 20)} read(3, "127.0.0.1 localhost\\n"..., 4096) = 221 <0.000008>`);
+    strace.push(
+      `${pid}  ${us(t)} openat(AT_FDCWD, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 3 <0.000012>`,
+    );
+    strace.push(
+      `${pid}  ${us(t + 20)} read(3, "127.0.0.1 localhost\\n"..., 4096) = 221 <0.000008>`,
+    );
     strace.push(`${pid}  ${us(t + 40)} close(3) = 0 <0.000004>`);
     t += 60;
   }
@@ -82,12 +113,25 @@ export function benchProbes(options: { workload?: string; durationNs?: bigint; p
   results.push(
     time('read strace log', () => {
       const source = replayFromText(straceText, 'bench.strace', { liveTracepoints: false });
-      return drain(source.events({ probes: resolve(source, ['tracepoint:syscalls:sys_enter_*', 'tracepoint:syscalls:sys_exit_*', 'tracepoint:raw_syscalls:*']) }));
+      return drain(
+        source.events({
+          probes: resolve(source, [
+            'tracepoint:syscalls:sys_enter_*',
+            'tracepoint:syscalls:sys_exit_*',
+            'tracepoint:raw_syscalls:*',
+          ]),
+        }),
+      );
     }),
   );
   return results;
 }
 
 export function formatBench(results: readonly BenchResult[]): string {
-  return results.map((r) => `${r.name.padEnd(28)} ${String(r.events).padStart(9)} events  ${r.seconds.toFixed(3)} s  ${r.eventsPerSecond.toLocaleString('en-US')} events/s`).join('\n');
+  return results
+    .map(
+      (r) =>
+        `${r.name.padEnd(28)} ${String(r.events).padStart(9)} events  ${r.seconds.toFixed(3)} s  ${r.eventsPerSecond.toLocaleString('en-US')} events/s`,
+    )
+    .join('\n');
 }

@@ -36,6 +36,9 @@ export interface SymbolTable {
   /** Name of the function containing `address` (with `+offset` when bpftrace would show one),
    *  or undefined when unknown. */
   symbolize(address: bigint, kernel: boolean): string | undefined;
+  /** The containing symbol and the offset into it (`ksym`/`usym` print the name alone, stack
+   *  frames `name+offset`). Optional: sources built on probes/symbols.ts provide it. */
+  lookup?(address: bigint, kernel: boolean): { name: string; offset: number } | undefined;
 }
 
 /** x86-64 `struct pt_regs` byte offsets (arch/x86/include/uapi/asm/ptrace.h). */

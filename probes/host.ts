@@ -2,7 +2,14 @@
 // plus the `-l` / `-lv` listings.
 
 import type { AttachResult, ProbeHost } from '../compiler/host';
-import { globToRegExp, HARDWARE_EVENTS, ITERATORS, resolveAttachPoint, SOFTWARE_EVENTS, splitAttachPoint } from './attach';
+import {
+  globToRegExp,
+  HARDWARE_EVENTS,
+  ITERATORS,
+  resolveAttachPoint,
+  SOFTWARE_EVENTS,
+  splitAttachPoint,
+} from './attach';
 import type { ProbeCatalog } from './source';
 import type { ProbeTracepointFormat } from './tracepoint_format';
 
@@ -34,7 +41,8 @@ export function createProbeHost(source: { catalog: ProbeCatalog }): ProbeListing
     return allNames().filter((n) => re.test(n));
   };
 
-  const tracepointFormat = (category: string, name: string) => catalog.tracepoints.format(category, name);
+  const tracepointFormat = (category: string, name: string) =>
+    catalog.tracepoints.format(category, name);
 
   return {
     resolveAttachPoint: (raw: string): AttachResult => resolveAttachPoint(raw, catalog),

@@ -48,7 +48,11 @@ export class MemoryBuilder {
 }
 
 /** Reads a NUL-terminated string at `address` from the regions, or undefined when unmapped. */
-export function readString(memory: readonly MemoryRegion[], address: bigint, limit = 4096): string | undefined {
+export function readString(
+  memory: readonly MemoryRegion[],
+  address: bigint,
+  limit = 4096,
+): string | undefined {
   for (const region of memory) {
     const start = region.address;
     const end = start + BigInt(region.bytes.length);

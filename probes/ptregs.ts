@@ -17,8 +17,10 @@ export interface RegisterValues {
 export function buildPtRegs(values: RegisterValues): Uint8Array {
   const bytes = new Uint8Array(PT_REGS.size);
   const view = new DataView(bytes.buffer);
-  const set = (reg: Register, value: bigint) => view.setBigUint64(PT_REGS[reg], BigInt.asUintN(64, value), true);
-  for (const [reg, value] of Object.entries(values.other ?? {})) set(reg as Register, value as bigint);
+  const set = (reg: Register, value: bigint) =>
+    view.setBigUint64(PT_REGS[reg], BigInt.asUintN(64, value), true);
+  for (const [reg, value] of Object.entries(values.other ?? {}))
+    set(reg as Register, value as bigint);
   (values.args ?? []).slice(0, ARG_REGISTERS.length).forEach((v, i) => set(ARG_REGISTERS[i]!, v));
   if (values.retval !== undefined) set('ax', values.retval);
   if (values.ip !== undefined) set('ip', values.ip);

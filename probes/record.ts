@@ -3,7 +3,11 @@
 
 import type { MemoryRegion } from './event';
 import { MemoryBuilder, readString } from './memory';
-import { isStringField, type ProbeTracepointField, type ProbeTracepointFormat } from './tracepoint_format';
+import {
+  isStringField,
+  type ProbeTracepointField,
+  type ProbeTracepointFormat,
+} from './tracepoint_format';
 
 /** A field value: an integer, a string (for `char *`, `char[N]` and `__data_loc char[]`
  *  fields), an array of integers (for `unsigned long args[6]`) or raw bytes. */
@@ -35,7 +39,12 @@ export function buildTracepointRecord(
   for (const field of format.fields) {
     const value = values[field.name];
     if (field.dataLoc && value !== undefined) {
-      const bytes = typeof value === 'string' ? nulTerminated(value) : value instanceof Uint8Array ? value : undefined;
+      const bytes =
+        typeof value === 'string'
+          ? nulTerminated(value)
+          : value instanceof Uint8Array
+            ? value
+            : undefined;
       if (bytes) dynamic.push({ field, bytes });
     }
   }
@@ -72,7 +81,13 @@ function nulTerminated(text: string): Uint8Array {
   return out;
 }
 
-function writeValue(view: DataView, record: Uint8Array, field: ProbeTracepointField, value: FieldValue, memory: MemoryBuilder) {
+function writeValue(
+  view: DataView,
+  record: Uint8Array,
+  field: ProbeTracepointField,
+  value: FieldValue,
+  memory: MemoryBuilder,
+) {
   if (typeof value === 'string') {
     if (field.type.kind === 'array') {
       const bytes = encoder.encode(value).subarray(0, field.size - 1);
@@ -92,9 +107,13 @@ function writeValue(view: DataView, record: Uint8Array, field: ProbeTracepointFi
     return;
   }
   if (typeof value === 'object') {
-    const element = field.type.kind === 'array' && field.type.element.kind === 'int' ? field.type.element.size : 8;
+    const element =
+      field.type.kind === 'array' && field.type.element.kind === 'int'
+        ? field.type.element.size
+        : 8;
     value.forEach((v, i) => {
-      if ((i + 1) * element <= field.size) writeInt(view, field.offset + i * element, element, toBigInt(v));
+      if ((i + 1) * element <= field.size)
+        writeInt(view, field.offset + i * element, element, toBigInt(v));
     });
     return;
   }
@@ -164,7 +183,8 @@ export function decodeTracepointRecord(
         const el = field.type.element.kind === 'int' ? field.type.element.size : 1;
         const signed = field.type.element.kind === 'int' && field.type.element.signed;
         const values: bigint[] = [];
-        for (let o = 0; o + el <= field.size; o += el) values.push(readInt(view, field.offset + o, el, signed));
+        for (let o = 0; o + el <= field.size; o += el)
+          values.push(readInt(view, field.offset + o, el, signed));
         out[field.name] = values;
       }
       continue;

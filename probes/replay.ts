@@ -17,7 +17,11 @@ export function readReplayText(path: string): string {
     bytes = path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TraceFileError(path, 0, code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`);
+    throw new TraceFileError(
+      path,
+      0,
+      code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`,
+    );
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -44,7 +48,11 @@ export function openReplay(path: string, options: ReplayOptions = {}): EventSour
   return replayFromText(text, name, options);
 }
 
-export function replayFromText(text: string, name: string, options: ReplayOptions = {}): EventSource {
+export function replayFromText(
+  text: string,
+  name: string,
+  options: ReplayOptions = {},
+): EventSource {
   switch (detectReplayFormat(text)) {
     case 'trace':
       return createTraceSource(text, name, options);

@@ -46,7 +46,8 @@ export class SymbolMap implements SymbolTable {
 
   private sort(): void {
     if (this.sorted) return;
-    for (const t of Object.values(this.tables)) t.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    for (const t of Object.values(this.tables))
+      t.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
     this.sorted = true;
   }
 }

@@ -11,7 +11,8 @@ import type { TracepointCatalog } from './tracepoints';
 
 /** An argument: an integer, a string placed in user memory (its address is the argument), or
  *  a block of user memory (`{ bytes }`, e.g. a zeroed struct). */
-export type SyscallArg = number | bigint | string | { bytes: Uint8Array } | { strings: readonly string[] };
+export type SyscallArg =
+  number | bigint | string | { bytes: Uint8Array } | { strings: readonly string[] };
 
 /** Argument values after strings and blocks were placed in user memory. */
 export interface ResolvedArgs {
@@ -78,7 +79,9 @@ export class SyscallEventBuilder {
       const format = this.tracepoints.format('syscalls', `sys_enter_${call.name}`);
       if (format) {
         const named: Record<string, bigint> = { __syscall_nr: BigInt(nr) };
-        const argFields = format.fields.filter((f) => !f.name.startsWith('common_') && f.name !== '__syscall_nr');
+        const argFields = format.fields.filter(
+          (f) => !f.name.startsWith('common_') && f.name !== '__syscall_nr',
+        );
         argFields.forEach((f, i) => (named[f.name] = values[i] ?? 0n));
         const ctx = buildTracepointRecord(format, named, { pid }, this.memory);
         enter.push(makeEvent(enterName, call.enterTs, call.cpu, call.task, ctx, regions));
@@ -89,7 +92,9 @@ export class SyscallEventBuilder {
       if (format) {
         const args = Array.from({ length: 6 }, (_, i) => values[i] ?? 0n);
         const ctx = buildTracepointRecord(format, { id: BigInt(nr), args }, { pid }, this.memory);
-        enter.push(makeEvent(SYSCALL_PROBES.rawEnter, call.enterTs, call.cpu, call.task, ctx, regions));
+        enter.push(
+          makeEvent(SYSCALL_PROBES.rawEnter, call.enterTs, call.cpu, call.task, ctx, regions),
+        );
       }
     }
     const exitTask = call.exitTask ?? call.task;
@@ -97,7 +102,12 @@ export class SyscallEventBuilder {
     if (wantExit) {
       const format = this.tracepoints.format('syscalls', `sys_exit_${call.name}`);
       if (format) {
-        const ctx = buildTracepointRecord(format, { __syscall_nr: BigInt(nr), ret }, { pid }, this.memory);
+        const ctx = buildTracepointRecord(
+          format,
+          { __syscall_nr: BigInt(nr), ret },
+          { pid },
+          this.memory,
+        );
         exit.push(makeEvent(exitName, call.exitTs, call.cpu, exitTask, ctx, []));
       }
     }

@@ -19,7 +19,11 @@ export type RawField = [declaration: string, offset: number, size: number, signe
 
 const FIELD_LINE = /^\s*field:(.*);\s*offset:(\d+);\s*size:(\d+);\s*signed:(\d+);/;
 
-export function parseTracepointFormat(text: string, category: string, fallbackName?: string): ProbeTracepointFormat {
+export function parseTracepointFormat(
+  text: string,
+  category: string,
+  fallbackName?: string,
+): ProbeTracepointFormat {
   const name = /^name:\s*(\S+)/m.exec(text)?.[1] ?? fallbackName ?? '';
   const id = Number(/^ID:\s*(\d+)/m.exec(text)?.[1] ?? 0);
   const raw: RawField[] = [];
@@ -30,13 +34,23 @@ export function parseTracepointFormat(text: string, category: string, fallbackNa
   return formatFromRawFields(category, name, id, raw);
 }
 
-export function formatFromRawFields(category: string, name: string, id: number, raw: RawField[]): ProbeTracepointFormat {
+export function formatFromRawFields(
+  category: string,
+  name: string,
+  id: number,
+  raw: RawField[],
+): ProbeTracepointFormat {
   const fields = raw.map(fieldFromRaw);
   const size = fields.reduce((end, f) => Math.max(end, f.offset + f.size), 0);
   return { category, name, id, fields, size };
 }
 
-export function fieldFromRaw([declaration, offset, size, signedFlag]: RawField): ProbeTracepointField {
+export function fieldFromRaw([
+  declaration,
+  offset,
+  size,
+  signedFlag,
+]: RawField): ProbeTracepointField {
   const decl = splitDeclaration(declaration);
   const signed = signedFlag !== 0;
   return {
@@ -156,7 +170,9 @@ const SIZE_BY_NAME: Record<string, IntSize> = {
 
 function normaliseBase(base: string): string {
   return base
-    .replace(/\b(const|volatile|struct|enum|union)\b/g, (kw) => (kw === 'const' || kw === 'volatile' ? '' : kw))
+    .replace(/\b(const|volatile|struct|enum|union)\b/g, (kw) =>
+      kw === 'const' || kw === 'volatile' ? '' : kw,
+    )
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -177,7 +193,8 @@ function fieldType(decl: Declaration, size: number, formatSigned: boolean): Type
 }
 
 function pointeeType(pointee: string): Type {
-  if (pointee.endsWith('*')) return { kind: 'pointer', to: pointeeType(pointee.replace(/\*\s*$/, '').trim()) };
+  if (pointee.endsWith('*'))
+    return { kind: 'pointer', to: pointeeType(pointee.replace(/\*\s*$/, '').trim()) };
   const size = SIZE_BY_NAME[pointee];
   if (size !== undefined) return intType(size, SIGNED_BY_NAME[pointee] ?? false);
   if (pointee === 'void' || pointee === '') return intType(1, false);
@@ -195,8 +212,10 @@ function asIntSize(n: number): IntSize {
 export function isStringField(field: ProbeTracepointField): boolean {
   const t = field.type;
   if (field.dataLoc) return /\bchar\b/.test(field.declaration);
-  if (t.kind === 'pointer') return t.to.kind === 'int' && t.to.size === 1 && /\bchar\b/.test(field.declaration);
-  if (t.kind === 'array') return t.element.kind === 'int' && t.element.size === 1 && /\bchar\b/.test(field.declaration);
+  if (t.kind === 'pointer')
+    return t.to.kind === 'int' && t.to.size === 1 && /\bchar\b/.test(field.declaration);
+  if (t.kind === 'array')
+    return t.element.kind === 'int' && t.element.size === 1 && /\bchar\b/.test(field.declaration);
   return false;
 }
 

@@ -45,7 +45,10 @@ class BundledTracepoints implements TracepointCatalog {
     if (cached) return cached;
     const entry = this.data.events[category]?.[name];
     if (!entry) return undefined;
-    const format = formatFromRawFields(category, name, entry[0], [...this.data.common, ...entry[1]]);
+    const format = formatFromRawFields(category, name, entry[0], [
+      ...this.data.common,
+      ...entry[1],
+    ]);
     this.cache.set(key, format);
     return format;
   }
@@ -110,7 +113,9 @@ export function liveTracepoints(root = DEFAULT_TRACEFS): TracepointCatalog | und
 
 /** Formats from the live tracefs when readable, so that a recorded live trace decodes the same;
  *  otherwise the bundle. Tracepoints missing from the live tree fall back to the bundle. */
-export function defaultTracepoints(options: { live?: boolean; root?: string } = {}): TracepointCatalog {
+export function defaultTracepoints(
+  options: { live?: boolean; root?: string } = {},
+): TracepointCatalog {
   const live = options.live === false ? undefined : liveTracepoints(options.root);
   if (!live) return bundledTracepoints();
   const fallback = bundledTracepoints();
@@ -122,7 +127,10 @@ export function defaultTracepoints(options: { live?: boolean; root?: string } = 
 }
 
 /** A catalog from format texts (e.g. carried in a trace header), falling back to `base`. */
-export function tracepointsFromTexts(texts: Record<string, string>, base: TracepointCatalog): TracepointCatalog {
+export function tracepointsFromTexts(
+  texts: Record<string, string>,
+  base: TracepointCatalog,
+): TracepointCatalog {
   const formats = new Map<string, ProbeTracepointFormat>();
   for (const [key, text] of Object.entries(texts)) {
     const [cat, name] = key.split(':');

@@ -51,7 +51,7 @@ export interface RunResult {
 }
 
 /** The task that BEGIN and END run in: bpfscope's own process, as bpftrace's run in its own. */
-function selfEvent(probe: string, ts: bigint): Event {
+export function selfEvent(probe: string, ts: bigint): Event {
   return {
     probe,
     ts,
@@ -66,53 +66,85 @@ function selfEvent(probe: string, ts: bigint): Event {
   };
 }
 
+/**
+ * Delivers BEGIN/END and events to one program's attached probes, handing the records each
+ * invocation emits to the output after that invocation returns. runProgram drives one over a
+ * whole source; the REPL drives one per compiled session script.
+ */
+export class ProbeDispatcher {
+  /** Set once a record asks to exit; later records are not handled. */
+  exit: { code: number } | undefined;
+  private readonly byName = new Map<string, number[]>();
+
+  constructor(
+    readonly attached: readonly AttachedProbe[],
+    private readonly runtime: Runtime,
+    private readonly output: Output,
+  ) {
+    for (const a of attached) {
+      if (a.point.provider === 'BEGIN' || a.point.provider === 'END') continue;
+      const list = this.byName.get(a.point.name) ?? [];
+      list.push(a.probeIndex);
+      this.byName.set(a.point.name, list);
+    }
+  }
+
+  /** True when some probe receives events from the source (not only BEGIN/END). */
+  get hasEventProbes(): boolean {
+    return this.byName.size > 0;
+  }
+
+  invoke(probeIndex: number, event: Event): void {
+    this.runtime.run(probeIndex, event);
+    for (const record of this.runtime.takeRecords()) {
+      if (this.exit) break;
+      const result = this.output.handleRecord(record, this.runtime);
+      if (result.exit) this.exit = result.exit;
+    }
+  }
+
+  /** Runs the BEGIN or END probes (those `include` accepts) in attach order; exit() stops BEGIN. */
+  runSpecial(
+    provider: 'BEGIN' | 'END',
+    ts: bigint,
+    include: (probeIndex: number) => boolean = () => true,
+  ): void {
+    for (const a of this.attached) {
+      if (a.point.provider === provider && include(a.probeIndex))
+        this.invoke(a.probeIndex, selfEvent(provider, ts));
+      if (this.exit && provider === 'BEGIN') return;
+    }
+  }
+
+  /** Runs every probe attached to the event's probe, until one exits. */
+  deliver(event: Event): void {
+    for (const probeIndex of this.byName.get(event.probe) ?? []) {
+      this.invoke(probeIndex, event);
+      if (this.exit) break;
+    }
+  }
+}
+
 export function runProgram(options: RunOptions): RunResult {
   const { attached, source, runtime, output } = options;
   output.attached(attached.length);
   options.onAttached?.();
 
-  let exit: { code: number } | undefined;
-  const invoke = (probeIndex: number, event: Event) => {
-    runtime.run(probeIndex, event);
-    for (const record of runtime.takeRecords()) {
-      if (exit) break;
-      const result = output.handleRecord(record, runtime);
-      if (result.exit) exit = result.exit;
-    }
-  };
-  const runSpecial = (provider: 'BEGIN' | 'END', ts: bigint) => {
-    for (const a of attached) {
-      if (a.point.provider === provider) invoke(a.probeIndex, selfEvent(provider, ts));
-      if (exit && provider === 'BEGIN') return;
-    }
-  };
-
-  runSpecial('BEGIN', source.startNs);
-  if (!exit) {
-    const byName = new Map<string, number[]>();
-    for (const a of attached) {
-      if (a.point.provider === 'BEGIN' || a.point.provider === 'END') continue;
-      const list = byName.get(a.point.name) ?? [];
-      list.push(a.probeIndex);
-      byName.set(a.point.name, list);
-    }
-    if (byName.size > 0) {
-      const probes = attached.map((a) => a.point);
-      for (const event of source.events({ probes })) {
-        options.onEvent?.(event);
-        for (const probeIndex of byName.get(event.probe) ?? []) {
-          invoke(probeIndex, event);
-          if (exit) break;
-        }
-        if (exit) break;
-      }
+  const dispatcher = new ProbeDispatcher(attached, runtime, output);
+  dispatcher.runSpecial('BEGIN', source.startNs);
+  if (!dispatcher.exit && dispatcher.hasEventProbes) {
+    const probes = attached.map((a) => a.point);
+    for (const event of source.events({ probes })) {
+      options.onEvent?.(event);
+      dispatcher.deliver(event);
+      if (dispatcher.exit) break;
     }
   }
-  const exitCode = exit?.code ?? 0;
-  const exited = exit !== undefined;
+  const exitCode = dispatcher.exit?.code ?? 0;
+  const exited = dispatcher.exit !== undefined;
   // END runs whether or not exit() was called; its own exit() only ends END.
-  exit = undefined;
-  runSpecial('END', source.endNs);
+  dispatcher.exit = undefined;
+  dispatcher.runSpecial('END', source.endNs);
   output.printMapsAtExit(runtime);
   return { exitCode, exited };
 }

@@ -8,10 +8,9 @@ import type { ResolvedAttachPoint } from '../compiler/host';
 import type { EventSource } from '../probes/source';
 import { createSimulatedSource, listWorkloads, UnknownWorkloadError } from '../probes/sim/source';
 import { DEFAULT_WORKLOAD } from '../probes/sim/workloads';
-import { createTraceSource, isTraceHeaderLine } from '../probes/trace/reader';
+import { replayFromText } from '../probes/replay';
 import { createTraceWriter, type TraceWriter } from '../probes/trace/writer';
 import { TraceFileError } from '../probes/trace/errors';
-import { createStraceSource } from '../probes/strace/source';
 
 /** A problem with the event source the user named; printed as one line, exit status 1. */
 export class SourceError extends Error {
@@ -54,12 +53,12 @@ async function readReplayBytes(options: SourceOptions, file: string): Promise<Ui
 function decompress(bytes: Uint8Array, file: string): string {
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes).toString('latin1');
+      return gunzipSync(bytes).toString('utf8');
     } catch (e) {
       throw new SourceError(`${file}: corrupt gzip data: ${(e as Error).message}`);
     }
   }
-  return Buffer.from(bytes).toString('latin1');
+  return Buffer.from(bytes).toString('utf8');
 }
 
 export async function openSource(options: SourceOptions): Promise<EventSource> {
@@ -74,10 +73,7 @@ export async function openSource(options: SourceOptions): Promise<EventSource> {
     const file = options.replay;
     const name = file === '-' ? 'stdin' : file;
     const text = decompress(await readReplayBytes(options, file), name);
-    const firstLine = text.split('\n', 1)[0] ?? '';
-    return isTraceHeaderLine(firstLine)
-      ? createTraceSource(text, name)
-      : createStraceSource(text, name);
+    return replayFromText(text, name);
   } catch (e) {
     if (e instanceof UnknownWorkloadError) throw new SourceError(e.message);
     if (e instanceof TraceFileError) throw new SourceError(e.message, true);

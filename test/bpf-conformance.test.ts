@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { loadVectors, parseVector, runBpfConformanceSuite, runVector } from '../src/runtime/conformance';
+import {
+  loadVectors,
+  parseVector,
+  runBpfConformanceSuite,
+  runVector,
+} from '../src/runtime/conformance';
 import { verify, VerifierError } from '../src/runtime/verifier';
 
 const DIR = '/work/shared/bpf-conformance/tests';

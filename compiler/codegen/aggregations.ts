@@ -8,7 +8,7 @@ import type { Aggregation } from '../types';
 import { keyLayout } from './layout';
 import { buildKey, lookup, scriptMap, update } from './maps';
 import type { ProbeGen } from './probe-gen';
-import type { Value } from './value';
+import { constant, type Value } from './value';
 
 export type ExprGen = (node: Expression) => Value;
 
@@ -23,13 +23,13 @@ export function genAggregation(g: ProbeGen, map: MapAccess, call: Call, gen: Exp
     if (argument!.kind === 'const') {
       const v = argument!.value;
       const bucket = aggregation.kind === 'hist' ? histIndex(v) : lhistIndex(v, aggregation);
-      g.e.storeImm(Size.DW, Reg.R10, bucketOffset, Number(bucket));
+      g.storeInt(constant(bucket), Reg.R10, bucketOffset, 8);
     } else {
       g.loadInto(argument!, Reg.R1);
       g.release(argument!);
       if (aggregation.kind === 'hist') histBucket(g);
       else lhistBucket(g, aggregation);
-      g.e.store(Size.DW, Reg.R10, bucketOffset, Reg.R2);
+      g.storeRegister(Reg.R2, Reg.R10, bucketOffset, 8);
     }
   }
   const v = argument && aggregation.kind !== 'hist' && aggregation.kind !== 'lhist' ? g.own(argument) : undefined;
@@ -121,14 +121,19 @@ function histBucket(g: ProbeGen): void {
   e.jump(JmpOp.JSLT, Reg.R1, { imm: 0 }, done);
   e.movConst(Reg.R2, 1n);
   e.jump(JmpOp.JEQ, Reg.R1, { imm: 0 }, done);
-  // r2 = floor(log2 r1) + 2, by binary search over the bit position.
+  // r2 = floor(log2 r1) + 2, by binary search over the bit position (r1 > 0 here).
   e.movConst(Reg.R2, 2n);
   for (const shift of [32, 16, 8, 4, 2, 1]) {
     const skip = e.newLabel();
-    e.mov(Reg.R3, Reg.R1);
-    e.alu(AluOp.RSH, Reg.R3, { imm: shift });
-    e.jump(JmpOp.JEQ, Reg.R3, { imm: 0 }, skip);
-    e.mov(Reg.R1, Reg.R3);
+    if (shift === 32) {
+      // 2^32 does not fit an immediate: test the high half instead.
+      e.mov(Reg.R3, Reg.R1);
+      e.alu(AluOp.RSH, Reg.R3, { imm: 32 });
+      e.jump(JmpOp.JEQ, Reg.R3, { imm: 0 }, skip);
+    } else {
+      e.jump(JmpOp.JLT, Reg.R1, { imm: 2 ** shift }, skip);
+    }
+    e.alu(AluOp.RSH, Reg.R1, { imm: shift });
     e.alu(AluOp.ADD, Reg.R2, { imm: shift });
     e.bind(skip);
   }

@@ -9,11 +9,17 @@ import { isScalar } from './layout';
 import type { ProbeGen } from './probe-gen';
 import type { Value } from './value';
 import { assignedIn } from './variables';
+import { foldConstant } from './fold';
 
 export type ExprGen = (node: Expression) => Value;
 
 /** Jumps to `target` when the condition's truth equals `when`; falls through otherwise. */
 export function branch(g: ProbeGen, node: Expression, target: Label, when: boolean, gen: ExprGen): void {
+  const folded = foldConstant(g, node);
+  if (folded !== undefined) {
+    if ((folded !== 0n) === when) g.e.goto(target);
+    return;
+  }
   if (node.kind === 'Unary' && node.operator === '!') return branch(g, node.operand, target, !when, gen);
   if (node.kind === 'Binary' && (node.operator === '&&' || node.operator === '||')) {
     const assigned = assignedIn(node.right);

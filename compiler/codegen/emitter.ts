@@ -95,7 +95,7 @@ export class Emitter {
 
   /** Resolves labels and returns the final instructions and the line of each slot. */
   finish(): { instructions: Instruction[]; lines: number[] } {
-    const items = this.reachable();
+    const items = this.withoutJumpsToNext(this.reachable());
     const slotOf: number[] = [];
     let slot = 0;
     for (const item of items) {
@@ -151,6 +151,20 @@ export class Emitter {
       if (i < this.items.length && seen[i]) kept.push(this.items[i]);
     }
     return kept;
+  }
+
+  /** Drops `goto` instructions whose target is the next instruction (left behind by
+   *  branches that were removed or folded). */
+  private withoutJumpsToNext(items: Item[]): Item[] {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const isGoto = item.insn.opcode === (Class.JMP | JmpOp.JA) && item.target !== undefined;
+      if (!isGoto || this.newIndex[this.labelAt[item.target!]!] !== i + 1) continue;
+      items.splice(i, 1);
+      this.newIndex = this.newIndex.map((k) => (k > i ? k - 1 : k));
+      i = Math.max(-1, i - 2); // the goto before it may now jump to its next instruction
+    }
+    return items;
   }
 
   /** Number of slots emitted so far. */

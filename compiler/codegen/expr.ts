@@ -14,12 +14,15 @@ import { readMap } from './maps';
 import type { ProbeGen } from './probe-gen';
 import { genIncDec } from './assign';
 import { latin1, literalBytes, stringsEqual, type StringSide } from './strings';
-import { writeValue } from './store';
+import { tupleElement, writeValue } from './store';
 import { constant, inMemory, inTemp, knownBytes, resized, type Value } from './value';
 import { assignedIn } from './variables';
+import { foldConstant } from './fold';
 
 export function genExpr(g: ProbeGen, node: Expression): Value {
   const gen = (e: Expression) => genExpr(g, e);
+  const folded = foldConstant(g, node);
+  if (folded !== undefined) return constant(folded);
   switch (node.kind) {
     case 'IntegerLiteral':
       return constant(node.value);
@@ -33,14 +36,15 @@ export function genExpr(g: ProbeGen, node: Expression): Value {
       const text = g.checked.options.params[node.index - 1] ?? '';
       return stringConstant(latin1(text), sizeOf(g.typeOf(node)));
     }
+    case 'Sizeof':
+      // A variable's storage is sized for its final (largest) type in the probe.
+      if (node.operand.kind === 'Variable' && g.vars.has(node.operand.name))
+        return constant(BigInt(sizeOf(g.vars.type(node.operand.name))));
+      return compileTimeConstant(g, node);
     case 'PositionalCount':
     case 'Identifier':
-    case 'Sizeof':
-    case 'Offsetof': {
-      const known = g.constantOf(node);
-      if (known === undefined) return fail(`cannot evaluate ${node.kind} at compile time`, node.range);
-      return constant(known);
-    }
+    case 'Offsetof':
+      return compileTimeConstant(g, node);
     case 'Builtin':
       return genBuiltinVariable(g, node);
     case 'Variable': {
@@ -71,6 +75,12 @@ export function genExpr(g: ProbeGen, node: Expression): Value {
     case 'Index':
       return genIndex(g, node, gen);
   }
+}
+
+function compileTimeConstant(g: ProbeGen, node: Expression): Value {
+  const known = g.constantOf(node);
+  if (known === undefined) return fail(`cannot evaluate ${node.kind} at compile time`, node.range);
+  return constant(known);
 }
 
 /** Literal bytes zero-padded to `size` in a fresh stack block. */
@@ -169,9 +179,22 @@ function genTuple(g: ProbeGen, node: Tuple, gen: (e: Expression) => Value): Valu
   const type = g.typeOf(node);
   if (type.kind !== 'tuple') throw new Error('internal: tuple without tuple type');
   const layout = tupleLayout(type.elements);
+  const values = node.elements.map((element) => gen(element));
+  if (values.every((v) => v.kind === 'const' || v.kind === 'bytes')) {
+    // Every element is known: so is the whole tuple.
+    const bytes = new Uint8Array(layout.size);
+    values.forEach((v, i) => {
+      const size = sizeOf(type.elements[i]);
+      if (v.kind === 'bytes') bytes.set(resized(v.bytes, size), layout.offsets[i]);
+      else if (v.kind === 'const') {
+        for (let b = 0; b < size; b++) bytes[layout.offsets[i] + b] = Number((BigInt.asUintN(64, v.value) >> BigInt(8 * b)) & 0xffn);
+      }
+    });
+    return knownBytes(bytes);
+  }
   const offset = g.allocZeroed(layout.size);
   node.elements.forEach((element, i) => {
-    const value = gen(element);
+    const value = values[i];
     const elementType = type.elements[i];
     writeValue(g, value, g.typeOf(element), {
       base: Reg.R10,
@@ -188,8 +211,5 @@ function genTuple(g: ProbeGen, node: Tuple, gen: (e: Expression) => Value): Valu
 function genTupleAccess(g: ProbeGen, node: TupleAccess, gen: (e: Expression) => Value): Value {
   const type = g.typeOf(node.tuple);
   if (type.kind !== 'tuple') return fail('tuple access on a non-tuple', node.range);
-  const element: Type = type.elements[node.index];
-  const offset = g.materialize(gen(node.tuple)) + tupleLayout(type.elements).offsets[node.index];
-  if (isScalar(element)) return g.loadInt(Reg.R10, offset, sizeOf(element), element.kind === 'int' && element.signed);
-  return inMemory(offset);
+  return tupleElement(g, gen(node.tuple), type, node.index);
 }

@@ -37,7 +37,7 @@ export function generate(checked: CheckedProgram): GeneratedProgram {
   });
   return {
     sourceName: checked.options.sourceName,
-    source: '',
+    source: checked.options.source ?? '',
     probes,
     maps: state.maps,
     printfs: state.printfs,
@@ -107,7 +107,11 @@ function generateProbe(
   g.e.bind(g.returnLabel);
   g.e.movConst(Reg.R0, 0n);
   g.e.exit();
-  const { instructions, lines } = g.e.finish();
+  const finished = g.e.finish();
+  // The context is saved in r6 at entry; drop that move when nothing reads r6.
+  const { instructions, lines } = finished.instructions.slice(1).some((i) => i.src === CTX || i.dst === CTX)
+    ? finished
+    : { instructions: finished.instructions.slice(1), lines: finished.lines.slice(1) };
   return {
     index,
     attachPoints: points.length === checkedProbe.points.length ? probe.attachPoints.map((p) => p.raw) : points.map((p) => p.name),

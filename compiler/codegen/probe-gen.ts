@@ -122,11 +122,34 @@ export class ProbeGen {
   /** Stores the low `size` bytes of an integer value at base+offset. */
   storeInt(value: Value, base: Reg, offset: number, size: number): void {
     if (value.kind === 'mem' || value.kind === 'bytes') throw new Error('internal: memory value used as an integer');
-    if (value.kind === 'const' && (size < 8 || fitsImm32(value.value))) {
+    if (value.kind === 'const' && offset % size !== 0 && base === Reg.R10) {
+      const bytes = new Uint8Array(size);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt.asUintN(64, value.value), true);
+      this.writeBytes(offset, bytes, size);
+      return;
+    }
+    if (value.kind === 'const' && offset % size === 0 && (size < 8 || fitsImm32(value.value))) {
       this.e.storeImm(sizeField(size), base, offset, Number(BigInt.asIntN(32, value.value)));
       return;
     }
-    this.e.store(sizeField(size), base, offset, this.reg(value, Reg.R5));
+    this.storeRegister(this.reg(value, Reg.R5), base, offset, size);
+  }
+
+  /** Stores the low `size` bytes of `reg`; a misaligned place (packed keys) is written in
+   *  aligned pieces through r5, since the kernel refuses misaligned stack access. */
+  storeRegister(reg: Reg, base: Reg, offset: number, size: number): void {
+    if (offset % size === 0) {
+      this.e.store(sizeField(size), base, offset, reg);
+      return;
+    }
+    this.e.mov(Reg.R5, reg);
+    let at = 0;
+    while (at < size) {
+      const chunk = alignedChunk(size - at, offset + at);
+      this.e.store(sizeField(chunk), base, offset + at, Reg.R5);
+      at += chunk;
+      if (at < size) this.e.alu(AluOp.RSH, Reg.R5, { imm: chunk * 8 });
+    }
   }
 
   // --- stack memory ------------------------------------------------------------------
@@ -141,7 +164,7 @@ export class ProbeGen {
   zero(offset: number, size: number): void {
     let at = 0;
     while (at < size) {
-      const chunk = chunkSize(size - at);
+      const chunk = alignedChunk(size - at, offset + at);
       this.e.storeImm(sizeField(chunk), Reg.R10, offset + at, 0);
       at += chunk;
     }
@@ -151,7 +174,7 @@ export class ProbeGen {
   copy(dst: Reg, dstOffset: number, src: Reg, srcOffset: number, size: number, scratch: Reg = Reg.R5): void {
     let at = 0;
     while (at < size) {
-      const chunk = chunkSize(size - at);
+      const chunk = alignedChunk(size - at, dstOffset + at, srcOffset + at);
       this.e.load(sizeField(chunk), scratch, src, srcOffset + at);
       this.e.store(sizeField(chunk), dst, dstOffset + at, scratch);
       at += chunk;
@@ -176,25 +199,29 @@ export class ProbeGen {
   /** Writes literal bytes (zero-padded to `size`) at r10+offset; with `zeroed`, the block
    *  is already zero and zero words are skipped. */
   writeBytes(offset: number, bytes: Uint8Array, size: number, zeroed = false): void {
-    for (let at = 0; at < size; at += 8) {
-      const word = (i: number) =>
-        (bytes[at + i] ?? 0) | ((bytes[at + i + 1] ?? 0) << 8) | ((bytes[at + i + 2] ?? 0) << 16) | ((bytes[at + i + 3] ?? 0) << 24);
-      const left = size - at;
-      if (left < 8) {
-        for (let i = 0; i < left; i++) {
-          const byte = bytes[at + i] ?? 0;
-          if (byte !== 0 || !zeroed) this.e.storeImm(Size.B, Reg.R10, offset + at + i, byte);
+    const read = (at: number, n: number) => {
+      let v = 0;
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + (bytes[at + i] ?? 0);
+      return v;
+    };
+    let at = 0;
+    while (at < size) {
+      const chunk = alignedChunk(size - at, offset + at);
+      if (chunk === 8) {
+        const lo = read(at, 4) | 0;
+        const hi = read(at + 4, 4) | 0;
+        // A doubleword store sign-extends its imm32: one store when that gives the bytes.
+        if (hi === (lo < 0 ? -1 : 0)) {
+          if (lo !== 0 || hi !== 0 || !zeroed) this.e.storeImm(Size.DW, Reg.R10, offset + at, lo);
+        } else {
+          if (lo !== 0 || !zeroed) this.e.storeImm(Size.W, Reg.R10, offset + at, lo);
+          if (hi !== 0 || !zeroed) this.e.storeImm(Size.W, Reg.R10, offset + at + 4, hi);
         }
-        continue;
-      }
-      const lo = word(0);
-      const hi = word(4);
-      if (hi === 0 && lo >= 0) {
-        if (lo !== 0 || !zeroed) this.e.storeImm(Size.DW, Reg.R10, offset + at, lo);
       } else {
-        if (lo !== 0 || !zeroed) this.e.storeImm(Size.W, Reg.R10, offset + at, lo);
-        if (hi !== 0 || !zeroed) this.e.storeImm(Size.W, Reg.R10, offset + at + 4, hi);
+        const v = read(at, chunk);
+        if (v !== 0 || !zeroed) this.e.storeImm(sizeField(chunk), Reg.R10, offset + at, chunk === 4 ? v | 0 : v);
       }
+      at += chunk;
     }
   }
 }
@@ -203,9 +230,12 @@ export function fitsImm32(value: bigint): boolean {
   return value >= -(1n << 31n) && value < 1n << 31n;
 }
 
-/** The widest load/store that fits in `left` bytes. */
-export function chunkSize(left: number): 1 | 2 | 4 | 8 {
-  return left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+/** The widest access of at most `left` bytes that is aligned at every given offset. */
+export function alignedChunk(left: number, ...offsets: number[]): 1 | 2 | 4 | 8 {
+  for (const size of [8, 4, 2] as const) {
+    if (size <= left && offsets.every((o) => ((o % size) + size) % size === 0)) return size;
+  }
+  return 1;
 }
 
 export function sizeField(size: number): Size {

@@ -8,6 +8,7 @@ import { fail, unsupported } from './errors';
 import { genExpr } from './expr';
 import type { ProbeGen } from './probe-gen';
 import { assignedIn } from './variables';
+import { foldConstant } from './fold';
 
 export function genBlock(g: ProbeGen, block: Block): void {
   for (const statement of block.statements) genStatement(g, statement);
@@ -19,9 +20,12 @@ export function genStatement(g: ProbeGen, node: Statement): void {
   g.e.line = node.range.start.line;
   const mark = g.frame.mark();
   switch (node.kind) {
-    case 'ExpressionStatement':
-      g.release(gen(node.expression));
+    case 'ExpressionStatement': {
+      // A discarded `x++` needs no copy of the old value.
+      const e = node.expression;
+      g.release(gen(e.kind === 'IncDec' && !e.prefix ? { ...e, prefix: true } : e));
       break;
+    }
     case 'AssignMap':
       genAssignMap(g, node, gen);
       break;
@@ -38,6 +42,12 @@ export function genStatement(g: ProbeGen, node: Statement): void {
       genBlock(g, node);
       break;
     case 'If': {
+      const folded = foldConstant(g, node.condition);
+      if (folded !== undefined) {
+        const taken = folded !== 0n ? node.then : node.else;
+        if (taken) genBlock(g, taken);
+        break;
+      }
       // Variables either branch assigns are in their slots at the merge point.
       const assigned = assignedIn(node);
       g.vars.flush(assigned);

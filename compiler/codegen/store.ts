@@ -3,10 +3,10 @@
 // truncated or zero-padded, tuples element by element when their layouts differ.
 
 import { Reg } from '../isa/opcode';
-import { sizeOf, tupleLayout, type Type } from '../types';
+import { sameType, sizeOf, tupleLayout, type Type } from '../types';
 import { isScalar, slotSize } from './layout';
 import type { ProbeGen } from './probe-gen';
-import { resized, type Value } from './value';
+import { constant, inMemory, knownBytes, resized, type Value } from './value';
 
 export interface Place {
   base: Reg;
@@ -21,6 +21,15 @@ export interface Place {
 /** Writes `value` (of type `from`) into `place`; does not release the value. */
 export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place): void {
   const { base, offset, type } = place;
+  if (type.kind === 'tuple' && from.kind === 'tuple' && !sameType(type, from)) {
+    const to = tupleLayout(type.elements).offsets;
+    type.elements.forEach((element, i) => {
+      const elementValue = tupleElement(g, value, from, i);
+      writeValue(g, elementValue, from.elements[i], { base, offset: offset + to[i], type: element, width: sizeOf(element), zeroed: place.zeroed });
+      g.release(elementValue);
+    });
+    return;
+  }
   if (value.kind === 'bytes') {
     if (base !== Reg.R10) throw new Error('internal: known bytes outside the stack');
     g.writeBytes(offset, resized(value.bytes, sizeOf(type)), sizeOf(type), place.zeroed);
@@ -30,25 +39,6 @@ export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place):
     g.storeInt(value, base, offset, place.width ?? slotSize(type));
     return;
   }
-  if (type.kind === 'tuple' && from.kind === 'tuple' && sizeOf(type) !== sizeOf(from)) {
-    const to = tupleLayout(type.elements).offsets;
-    const src = tupleLayout(from.elements).offsets;
-    type.elements.forEach((element, i) => {
-      const fromElement = from.elements[i];
-      const elementValue: Value = isScalar(fromElement)
-        ? g.loadInt(Reg.R10, value.offset + src[i], sizeOf(fromElement), fromElement.kind === 'int' && fromElement.signed)
-        : { kind: 'mem', offset: value.offset + src[i] };
-      writeValue(g, elementValue, fromElement, {
-        base,
-        offset: offset + to[i],
-        type: element,
-        width: sizeOf(element),
-        zeroed: place.zeroed,
-      });
-      g.release(elementValue);
-    });
-    return;
-  }
   const size = sizeOf(type);
   const copied = Math.min(size, sizeOf(from));
   g.copy(base, offset, Reg.R10, value.offset, copied);
@@ -56,4 +46,22 @@ export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place):
     if (base !== Reg.R10) throw new Error('internal: padding outside the stack');
     g.zero(offset + copied, size - copied);
   }
+}
+
+/** Element `index` of a tuple value in memory or known bytes (known elements stay known). */
+export function tupleElement(g: ProbeGen, tuple: Value, type: Extract<Type, { kind: 'tuple' }>, index: number): Value {
+  const element = type.elements[index];
+  const at = tupleLayout(type.elements).offsets[index];
+  const size = sizeOf(element);
+  const signed = element.kind === 'int' && element.signed;
+  if (tuple.kind === 'bytes') {
+    const bytes = tuple.bytes.subarray(at, at + size);
+    if (!isScalar(element)) return knownBytes(bytes);
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+    return constant(signed ? BigInt.asIntN(size * 8, v) : v);
+  }
+  if (tuple.kind !== 'mem') throw new Error('internal: tuple is not a memory value');
+  if (isScalar(element)) return g.loadInt(Reg.R10, tuple.offset + at, size, signed);
+  return inMemory(tuple.offset + at);
 }

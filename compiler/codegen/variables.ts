@@ -6,7 +6,7 @@
 
 import type { Node } from '../../grammar/ast';
 import { Reg } from '../isa/opcode';
-import type { Type } from '../types';
+import { sameType, type Type } from '../types';
 import { isScalar, slotSize } from './layout';
 import type { ProbeGen } from './probe-gen';
 import { writeValue } from './store';
@@ -51,6 +51,12 @@ export class Variables {
     return this.g.loadInt(Reg.R10, slot.offset, 8, false);
   }
 
+  /** The integer value known at compile time, if any (no code emitted). */
+  peek(name: string): bigint | undefined {
+    const known = this.slot(name).known?.value;
+    return typeof known === 'bigint' ? known : undefined;
+  }
+
   /** Stores `value` (of type `from`); does not release it. */
   assign(name: string, value: Value, from: Type): void {
     const slot = this.slot(name);
@@ -59,11 +65,13 @@ export class Variables {
         slot.known = { value: value.value, dirty: true };
         return;
       }
-      if (slot.type.kind === 'string' && value.kind === 'bytes') {
+      if (value.kind === 'bytes' && (slot.type.kind === 'string' || sameType(slot.type, from))) {
         slot.known = { value: resized(value.bytes, slotSize(slot.type)), dirty: true };
         return;
       }
     }
+    // A partial write (a relaid tuple) must not leave bytes of the slot uninitialised.
+    if (!isScalar(slot.type)) this.flush(new Set([name]));
     slot.known = undefined;
     writeValue(this.g, value, from, { base: Reg.R10, offset: slot.offset, type: slot.type });
   }

@@ -79,13 +79,20 @@ export function assemble(source: string): Instruction[] {
     let text = lines[i]!.replace(/(#|\/\/|;).*$/, '').trim();
     const labelMatch = /^([A-Za-z_.][\w.]*):\s*(.*)$/.exec(text);
     if (labelMatch) {
-      if (labels.has(labelMatch[1]!)) throw new AsmError(lineNo, `duplicate label '${labelMatch[1]}'`);
+      if (labels.has(labelMatch[1]!))
+        throw new AsmError(lineNo, `duplicate label '${labelMatch[1]}'`);
       labels.set(labelMatch[1]!, insns.length);
       text = labelMatch[2]!;
     }
     if (!text) continue;
     const parsed = parseInstruction(text, lineNo);
-    if (parsed.target !== undefined) fixups.push({ index: insns.length, label: parsed.target, line: lineNo, field: parsed.targetField });
+    if (parsed.target !== undefined)
+      fixups.push({
+        index: insns.length,
+        label: parsed.target,
+        line: lineNo,
+        field: parsed.targetField,
+      });
     slotOf.push(slot);
     insns.push(parsed.insn);
     slot += parsed.insn.opcode === b.lddw(0, 0n).opcode ? 2 : 1;
@@ -164,7 +171,8 @@ function parseInstruction(text: string, line: number): Parsed {
   if (mnemonic === 'lddw') {
     count(2);
     const v = parseInteger(operands[1]);
-    if (v === undefined || v < -(2n ** 63n) || v >= 2n ** 64n) return fail('expected a 64-bit integer');
+    if (v === undefined || v < -(2n ** 63n) || v >= 2n ** 64n)
+      return fail('expected a 64-bit integer');
     return { insn: b.lddw(reg(operands[0]), v), targetField: 'offset' };
   }
   if (mnemonic === 'call') {
@@ -199,21 +207,26 @@ function parseInstruction(text: string, line: number): Parsed {
     if (ops.length !== 2) return fail('expected 2 operands');
     const { reg: dst, off } = mem(ops[0]);
     const code = op === AtomicOp.XCHG || op === AtomicOp.CMPXCHG || !fetch ? op : op | ATOMIC_FETCH;
-    return { insn: b.atomic(m![2] === '32' ? Size.W : Size.DW, code, dst, reg(ops[1]), off), targetField: 'offset' };
+    return {
+      insn: b.atomic(m![2] === '32' ? Size.W : Size.DW, code, dst, reg(ops[1]), off),
+      targetField: 'offset',
+    };
   }
 
   let m = /^(le|be|bswap|swap)(16|32|64)$/.exec(mnemonic);
   if (m) {
     count(1);
     const bits = Number(m[2]) as 16 | 32 | 64;
-    if (m[1] === 'le' || m[1] === 'be') return { insn: b.endian(m[1], reg(operands[0]), bits), targetField: 'offset' };
+    if (m[1] === 'le' || m[1] === 'be')
+      return { insn: b.endian(m[1], reg(operands[0]), bits), targetField: 'offset' };
     return { insn: b.bswap(reg(operands[0]), bits), targetField: 'offset' };
   }
   m = /^movsx(8|16|32)(32|64)$/.exec(mnemonic);
   if (m) {
     count(2);
     const from = Number(m[1]) as 8 | 16 | 32;
-    if (m[2] === '64') return { insn: b.movsx64(reg(operands[0]), reg(operands[1]), from), targetField: 'offset' };
+    if (m[2] === '64')
+      return { insn: b.movsx64(reg(operands[0]), reg(operands[1]), from), targetField: 'offset' };
     if (from === 32) return fail('movsx32 to 32 bits is not an instruction');
     return { insn: b.movsx32(reg(operands[0]), reg(operands[1]), from), targetField: 'offset' };
   }
@@ -221,7 +234,16 @@ function parseInstruction(text: string, line: number): Parsed {
   if (m) {
     count(1);
     const cls = m[1] === '32' ? Class.ALU : Class.ALU64;
-    return { insn: { opcode: cls | AluOp.NEG | Source.K, dst: reg(operands[0]), src: 0, offset: 0, imm: 0 }, targetField: 'offset' };
+    return {
+      insn: {
+        opcode: cls | AluOp.NEG | Source.K,
+        dst: reg(operands[0]),
+        src: 0,
+        offset: 0,
+        imm: 0,
+      },
+      targetField: 'offset',
+    };
   }
   m = /^([a-z]+?)(32|64)?$/.exec(mnemonic);
   if (m && ALU_OPS[m[1]!] !== undefined) {
@@ -231,8 +253,14 @@ function parseInstruction(text: string, line: number): Parsed {
     const cls = m[2] === '32' ? Class.ALU : Class.ALU64;
     const dst = reg(operands[0]);
     if (isReg(operands[1]))
-      return { insn: { opcode: cls | op | Source.X, dst, src: reg(operands[1]), offset: signed, imm: 0 }, targetField: 'offset' };
-    return { insn: { opcode: cls | op | Source.K, dst, src: 0, offset: signed, imm: imm(operands[1]) }, targetField: 'offset' };
+      return {
+        insn: { opcode: cls | op | Source.X, dst, src: reg(operands[1]), offset: signed, imm: 0 },
+        targetField: 'offset',
+      };
+    return {
+      insn: { opcode: cls | op | Source.K, dst, src: 0, offset: signed, imm: imm(operands[1]) },
+      targetField: 'offset',
+    };
   }
   if (m && JMP_OPS[m[1]!] !== undefined) {
     count(3);
@@ -249,7 +277,10 @@ function parseInstruction(text: string, line: number): Parsed {
   if (m) {
     count(2);
     const { reg: src, off } = mem(operands[1]);
-    return { insn: b.ldxMemSx(SIZES[m[1]!] as Size.B, reg(operands[0]), src, off), targetField: 'offset' };
+    return {
+      insn: b.ldxMemSx(SIZES[m[1]!] as Size.B, reg(operands[0]), src, off),
+      targetField: 'offset',
+    };
   }
   m = /^(ldx|stx|st)(b|h|w|dw)$/.exec(mnemonic);
   if (m) {
@@ -260,7 +291,8 @@ function parseInstruction(text: string, line: number): Parsed {
       return { insn: b.ldxMem(size, reg(operands[0]), src, off), targetField: 'offset' };
     }
     const { reg: dst, off } = mem(operands[0]);
-    if (m[1] === 'stx') return { insn: b.stxMem(size, dst, reg(operands[1]), off), targetField: 'offset' };
+    if (m[1] === 'stx')
+      return { insn: b.stxMem(size, dst, reg(operands[1]), off), targetField: 'offset' };
     return { insn: b.stMem(size, dst, off, imm(operands[1])), targetField: 'offset' };
   }
   return fail(`unknown instruction '${mnemonic}'`);

@@ -76,7 +76,13 @@ function jumpOffset(offset: number): string {
 
 /** The text llvm-objdump-14 prints for one instruction (no address, bytes or jump annotation). */
 export function instructionText(insn: Instruction): string {
-  const slot = (opcode: number, dst: number, src: number, offset: number, imm: number): Slot => ({ opcode, dst, src, offset, imm });
+  const slot = (opcode: number, dst: number, src: number, offset: number, imm: number): Slot => ({
+    opcode,
+    dst,
+    src,
+    offset,
+    imm,
+  });
   const first = slot(insn.opcode, insn.dst, insn.src, insn.offset, insn.imm);
   const high = insn.imm64 === undefined ? 0 : Number(BigInt.asIntN(32, insn.imm64 >> 32n));
   return decodeText(first, insn.opcode === 0x18 ? slot(0, 0, 0, 0, high) : undefined);
@@ -104,7 +110,8 @@ function decodeOrThrow(i: Slot, next: Slot | undefined): string {
         return `${reg(i.dst, p)} = -${reg(i.dst, p)}`;
       }
       if (op === AluOp.END) {
-        if (cls === Class.ALU64 || (i.imm !== 16 && i.imm !== 32 && i.imm !== 64)) throw new Unknown();
+        if (cls === Class.ALU64 || (i.imm !== 16 && i.imm !== 32 && i.imm !== 64))
+          throw new Unknown();
         return `${reg(i.dst)} = ${isX ? 'be' : 'le'}${i.imm} ${reg(i.dst)}`;
       }
       const sym = ALU_SYMBOLS[op];
@@ -158,7 +165,8 @@ function decodeOrThrow(i: Slot, next: Slot | undefined): string {
     case Class.STX: {
       const mode = i.opcode & 0xe0;
       const size = (i.opcode >> 3) & 3;
-      if (mode === 0x60) return `*(${SIZE_NAMES[size]} *)(${memOperand(i.dst, i.offset)}) = ${reg(i.src)}`;
+      if (mode === 0x60)
+        return `*(${SIZE_NAMES[size]} *)(${memOperand(i.dst, i.offset)}) = ${reg(i.src)}`;
       if (mode !== 0xc0) throw new Unknown();
       return atomicText(i, size);
     }
@@ -178,7 +186,8 @@ function atomicText(i: Slot, size: number): string {
   if (size !== 3) throw new Unknown();
   if (low === 1) {
     const fetch: Record<number, string> = { 0x0: 'add', 0x4: 'or', 0x5: 'and', 0xa: 'xor' };
-    if (fetch[high]) return `${reg(i.src)} = atomic_fetch_${fetch[high]}((u64 *)(${operand}), ${reg(i.src)})`;
+    if (fetch[high])
+      return `${reg(i.src)} = atomic_fetch_${fetch[high]}((u64 *)(${operand}), ${reg(i.src)})`;
     if (high === 0xe) return `${reg(i.src)} = xchg_64(${operand}, ${reg(i.src)})`;
     if (high === 0xf) return `r0 = cmpxchg_64(${operand}, r0, ${reg(i.src)})`;
   }
@@ -214,7 +223,7 @@ export function disassemble(bytes: Uint8Array, options: DisasmOptions = {}): str
   const slots = Math.floor(bytes.length / 8);
   let out = '';
   let first = true;
-  for (let slot = 0; slot < slots; ) {
+  for (let slot = 0; slot < slots;) {
     for (const s of symbols)
       if (s.offset === slot * 8) {
         out += `${first ? '' : '\n'}${s.offset.toString(16).padStart(16, '0')} <${s.name}>:\n`;
@@ -241,7 +250,8 @@ function annotate(address: number, symbols: DisasmSymbol[]): string | undefined 
   // after every symbol and is shown relative to the last one.
   const target = BigInt.asUintN(64, BigInt(address));
   let best: DisasmSymbol | undefined;
-  for (const s of symbols) if (BigInt(s.offset) <= target && (!best || s.offset >= best.offset)) best = s;
+  for (const s of symbols)
+    if (BigInt(s.offset) <= target && (!best || s.offset >= best.offset)) best = s;
   if (!best) return undefined;
   const delta = target - BigInt(best.offset);
   return delta === 0n ? best.name : `${best.name}+0x${delta.toString(16)}`;

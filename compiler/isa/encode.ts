@@ -58,7 +58,8 @@ export function invalidOpcodeReason(opcode: number): string | undefined {
       if (opcode === LDDW) return undefined;
       const mode = opcode & MODE_MASK;
       // Legacy packet access (RFC 9669 §5.5): decoded so it can be reported, never run.
-      if ((mode === Mode.ABS || mode === Mode.IND) && (opcode & SIZE_MASK) !== Size.DW) return undefined;
+      if ((mode === Mode.ABS || mode === Mode.IND) && (opcode & SIZE_MASK) !== Size.DW)
+        return undefined;
       return 'unknown LD opcode';
     }
     case Class.LDX: {
@@ -98,7 +99,15 @@ export function isValidAtomicOp(imm: number): boolean {
   return false;
 }
 
-function writeSlot(view: DataView, at: number, opcode: number, dst: number, src: number, offset: number, imm: number): void {
+function writeSlot(
+  view: DataView,
+  at: number,
+  opcode: number,
+  dst: number,
+  src: number,
+  offset: number,
+  imm: number,
+): void {
   view.setUint8(at, opcode);
   view.setUint8(at + 1, ((src & 0xf) << 4) | (dst & 0xf));
   view.setInt16(at + 2, offset, true);
@@ -115,7 +124,15 @@ export function encode(insns: readonly Instruction[]): Uint8Array {
   for (const insn of insns) {
     if (isWide(insn)) {
       const value = BigInt.asUintN(64, insn.imm64 ?? BigInt(insn.imm));
-      writeSlot(view, at, insn.opcode, insn.dst, insn.src, insn.offset, Number(BigInt.asIntN(32, value)));
+      writeSlot(
+        view,
+        at,
+        insn.opcode,
+        insn.dst,
+        insn.src,
+        insn.offset,
+        Number(BigInt.asIntN(32, value)),
+      );
       writeSlot(view, at + 8, 0, 0, 0, 0, Number(BigInt.asIntN(32, value >> 32n)));
       at += 16;
     } else {
@@ -129,7 +146,10 @@ export function encode(insns: readonly Instruction[]): Uint8Array {
 /** Decodes little-endian bytes into instructions; throws IsaError on malformed input. */
 export function decode(bytes: Uint8Array): Instruction[] {
   if (bytes.length % 8 !== 0)
-    throw new IsaError(Math.floor(bytes.length / 8), `truncated instruction: ${bytes.length} bytes is not a multiple of 8`);
+    throw new IsaError(
+      Math.floor(bytes.length / 8),
+      `truncated instruction: ${bytes.length} bytes is not a multiple of 8`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = bytes.length / 8;
   const out: Instruction[] = [];
@@ -142,12 +162,17 @@ export function decode(bytes: Uint8Array): Instruction[] {
     const offset = view.getInt16(at + 2, true);
     const imm = view.getInt32(at + 4, true);
     const reason = invalidOpcodeReason(opcode);
-    if (reason) throw new IsaError(slot, `${reason} (opcode 0x${opcode.toString(16).padStart(2, '0')})`);
+    if (reason)
+      throw new IsaError(slot, `${reason} (opcode 0x${opcode.toString(16).padStart(2, '0')})`);
     if (dst > 10 || src > 10) throw new IsaError(slot, `invalid register r${dst > 10 ? dst : src}`);
     if (opcode === LDDW) {
       if (slot + 1 >= count) throw new IsaError(slot, 'lddw is missing its second half');
       const next = at + 8;
-      if (view.getUint8(next) !== 0 || view.getUint8(next + 1) !== 0 || view.getInt16(next + 2, true) !== 0)
+      if (
+        view.getUint8(next) !== 0 ||
+        view.getUint8(next + 1) !== 0 ||
+        view.getInt16(next + 2, true) !== 0
+      )
         throw new IsaError(slot + 1, 'invalid second half of lddw');
       const hi = view.getUint32(next + 4, true);
       const imm64 = (BigInt(hi) << 32n) | BigInt(imm >>> 0);

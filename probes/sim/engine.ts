@@ -45,7 +45,15 @@ interface Segment {
 }
 
 const SYSCALL_ENTRY_FRAMES = ['do_syscall_64', 'entry_SYSCALL_64_after_hwframe'];
-const IDLE_FRAMES = ['default_idle', 'default_idle_call', 'cpuidle_enter', 'do_idle', 'cpu_startup_entry', 'start_secondary', 'secondary_startup_64_no_verify'];
+const IDLE_FRAMES = [
+  'default_idle',
+  'default_idle_call',
+  'cpuidle_enter',
+  'do_idle',
+  'cpu_startup_entry',
+  'start_secondary',
+  'secondary_startup_64_no_verify',
+];
 const CLONE_FLAGS = 0x1200011n; // CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD
 const NVME_DEV = (259 << 20) | 0;
 
@@ -53,7 +61,10 @@ const NVME_DEV = (259 << 20) | 0;
 class Wanted {
   readonly all: Set<string>;
   /** kernel function → attached kprobe names (with offsets), etc. */
-  readonly byFunction = new Map<string, { kprobe: string[]; kretprobe: string[]; kfunc: string[]; kretfunc: string[] }>();
+  readonly byFunction = new Map<
+    string,
+    { kprobe: string[]; kretprobe: string[]; kfunc: string[]; kretfunc: string[] }
+  >();
   readonly byUserFunction = new Map<string, { uprobe: string[]; uretprobe: string[] }>();
   readonly usdt = new Set<string>();
   readonly anySched: boolean;
@@ -63,8 +74,18 @@ class Wanted {
   constructor(points: readonly ResolvedAttachPoint[]) {
     this.all = new Set(points.map((p) => p.name));
     for (const p of points) {
-      if (p.provider === 'kprobe' || p.provider === 'kretprobe' || p.provider === 'kfunc' || p.provider === 'kretfunc') {
-        const e = this.byFunction.get(p.func) ?? { kprobe: [], kretprobe: [], kfunc: [], kretfunc: [] };
+      if (
+        p.provider === 'kprobe' ||
+        p.provider === 'kretprobe' ||
+        p.provider === 'kfunc' ||
+        p.provider === 'kretfunc'
+      ) {
+        const e = this.byFunction.get(p.func) ?? {
+          kprobe: [],
+          kretprobe: [],
+          kfunc: [],
+          kretfunc: [],
+        };
         e[p.provider].push(p.name);
         this.byFunction.set(p.func, e);
       } else if (p.provider === 'uprobe' || p.provider === 'uretprobe') {
@@ -84,7 +105,10 @@ class Wanted {
   }
 }
 
-export function* runEngine(config: EngineConfig, points: readonly ResolvedAttachPoint[]): Generator<Event> {
+export function* runEngine(
+  config: EngineConfig,
+  points: readonly ResolvedAttachPoint[],
+): Generator<Event> {
   const engine = new Engine(config, points);
   yield* engine.run();
 }
@@ -111,7 +135,13 @@ class Engine {
     this.syscalls = new SyscallEventBuilder(config.tracepoints, this.memory);
     this.wanted = new Wanted(points);
     this.segments = Array.from({ length: config.ncpus }, () => []);
-    this.idle = Array.from({ length: config.ncpus }, (_, cpu) => ({ pid: 0, tid: 0, uid: 0, gid: 0, comm: `swapper/${cpu}` }));
+    this.idle = Array.from({ length: config.ncpus }, (_, cpu) => ({
+      pid: 0,
+      tid: 0,
+      uid: 0,
+      gid: 0,
+      comm: `swapper/${cpu}`,
+    }));
     this.nextPid = 1000 + this.rng.int(0, 2000);
     const timers = points.flatMap((p) => this.timerFor(p));
     this.recordSegments = timers.length > 0;
@@ -122,7 +152,19 @@ class Engine {
     const all = Array.from({ length: this.config.ncpus }, (_, i) => i);
     const start = this.config.startNs;
     const mk = (periodNs: bigint, cpus: number[], busyOnly: boolean): Wakeup[] =>
-      periodNs > 0n ? [{ kind: 'timer', probe: p.name, periodNs, cpus, busyOnly, ts: start + periodNs, seq: this.seq++ }] : [];
+      periodNs > 0n
+        ? [
+            {
+              kind: 'timer',
+              probe: p.name,
+              periodNs,
+              cpus,
+              busyOnly,
+              ts: start + periodNs,
+              seq: this.seq++,
+            },
+          ]
+        : [];
     if (p.provider === 'interval' && p.periodNs) return mk(p.periodNs, [0], false);
     if (p.provider === 'profile' && p.periodNs) return mk(p.periodNs, all, false);
     if (p.provider === 'software' || p.provider === 'hardware') {
@@ -149,7 +191,11 @@ class Engine {
       };
       const rate = perNs[p.target] ?? 0;
       if (rate === 0) return [];
-      return mk(BigInt(Math.max(1, Math.round(Number(count) / rate))), all, p.target !== 'cpu-clock');
+      return mk(
+        BigInt(Math.max(1, Math.round(Number(count) / rate))),
+        all,
+        p.target !== 'cpu-clock',
+      );
     }
     return [];
   }
@@ -160,7 +206,8 @@ class Engine {
     for (;;) {
       const next = this.wakeups.peek();
       const limit = next && next.ts <= endNs ? next.ts : endNs;
-      while (this.pending.size > 0 && this.pending.peek()!.ts <= limit) yield this.pending.pop()!.event;
+      while (this.pending.size > 0 && this.pending.peek()!.ts <= limit)
+        yield this.pending.pop()!.event;
       if (!next || next.ts > endNs) break;
       this.wakeups.pop();
       if (next.kind === 'thread') this.runAction(next.thread, next.ts);
@@ -192,7 +239,12 @@ class Engine {
           scratch: {},
         };
         // Threads start at staggered times so that the first events are not all at once.
-        this.wakeups.push({ kind: 'thread', thread, ts: startNs + BigInt(this.rng.int(0, 2_000_000)), seq: this.seq++ });
+        this.wakeups.push({
+          kind: 'thread',
+          thread,
+          ts: startNs + BigInt(this.rng.int(0, 2_000_000)),
+          seq: this.seq++,
+        });
       });
     }
   }
@@ -210,7 +262,14 @@ class Engine {
     this.pending.push({ ts: event.ts, seq: this.seq++, event });
   }
 
-  private tracepoint(category: string, name: string, ts: bigint, cpu: number, task: TaskInfo, values: Record<string, FieldValue>): void {
+  private tracepoint(
+    category: string,
+    name: string,
+    ts: bigint,
+    cpu: number,
+    task: TaskInfo,
+    values: Record<string, FieldValue>,
+  ): void {
     const probe = `tracepoint:${category}:${name}`;
     if (!this.wanted.has(probe)) return;
     const format = this.config.tracepoints.format(category, name);
@@ -266,9 +325,15 @@ class Engine {
         case 'usdt': {
           const name = `usdt:${op.path}:${op.probe}`;
           if (this.wanted.usdt.has(name)) {
-            const args = op.args.map((a) => (typeof a === 'string' ? this.memory.putString(a) : BigInt(a)));
+            const args = op.args.map((a) =>
+              typeof a === 'string' ? this.memory.putString(a) : BigInt(a),
+            );
             const ctx = buildPtRegs({ args, ip: this.config.image.user(op.path, 'main') + 0x40n });
-            this.emit(makeEvent(name, t, thread.cpu, this.task(thread), ctx, this.memory.take(), { ustack: this.ustack(thread, []) }));
+            this.emit(
+              makeEvent(name, t, thread.cpu, this.task(thread), ctx, this.memory.take(), {
+                ustack: this.ustack(thread, []),
+              }),
+            );
           }
           t += 200n;
           break;
@@ -282,7 +347,13 @@ class Engine {
     return t;
   }
 
-  private segment(thread: ThreadState, start: bigint, end: bigint, kernel: string[] | undefined, user: Frame[]): void {
+  private segment(
+    thread: ThreadState,
+    start: bigint,
+    end: bigint,
+    kernel: string[] | undefined,
+    user: Frame[],
+  ): void {
     if (!this.recordSegments || end <= start) return;
     this.segments[thread.cpu]!.push({ start, end, thread, kernel, user });
   }
@@ -307,37 +378,60 @@ class Engine {
     if (exitComm !== undefined) call.exitTask = { ...task, comm: exitComm };
     const kcalls = this.wanted.anyKernel ? this.kernelCalls(op) : [];
     let resolved: ResolvedArgs | undefined;
-    const needArgs = kcalls.length > 0 || this.wanted.has(`tracepoint:syscalls:sys_enter_${op.name}`) || this.wanted.has('tracepoint:raw_syscalls:sys_enter');
+    const needArgs =
+      kcalls.length > 0 ||
+      this.wanted.has(`tracepoint:syscalls:sys_enter_${op.name}`) ||
+      this.wanted.has('tracepoint:raw_syscalls:sys_enter');
     if (needArgs) resolved = this.syscalls.resolve(call);
     const { enter, exit } = this.syscalls.build(call, (p) => this.wanted.has(p), resolved);
     enter.forEach((e) => this.emit(e));
-    if (kcalls.length > 0 && resolved) this.emitKernelCalls(thread, op, resolved, t, exitTs, call.exitTask ?? task);
+    if (kcalls.length > 0 && resolved)
+      this.emitKernelCalls(thread, op, resolved, t, exitTs, call.exitTask ?? task);
     exit.forEach((e) => this.emit(e));
 
-    const libcFrame: Frame[] = [['/lib/x86_64-linux-gnu/libc.so.6', LIBC_WRAPPER[op.name] ?? 'read']];
+    const libcFrame: Frame[] = [
+      ['/lib/x86_64-linux-gnu/libc.so.6', LIBC_WRAPPER[op.name] ?? 'read'],
+    ];
     const kframes = [...SYSCALL_KERNEL_FRAMES(op.name), ...SYSCALL_ENTRY_FRAMES];
     if (op.block) {
       const outAt = t + 1_500n;
       const inAt = exitTs - 2_000n > outAt ? exitTs - 2_000n : outAt;
       this.segment(thread, t, outAt, ['schedule', '__schedule', ...kframes], libcFrame);
       this.sleep(thread, outAt, inAt, op.block);
-      this.segment(thread, inAt, exitTs, ['finish_task_switch', '__schedule', 'schedule', ...kframes], libcFrame);
+      this.segment(
+        thread,
+        inAt,
+        exitTs,
+        ['finish_task_switch', '__schedule', 'schedule', ...kframes],
+        libcFrame,
+      );
     } else this.segment(thread, t, exitTs, kframes, libcFrame);
     if (op.io) this.blockIo(thread, op, t, exitTs);
     return exitTs;
   }
 
   private kernelCalls(op: SyscallOp) {
-    const values = op.args.map((a) => (typeof a === 'number' || typeof a === 'bigint' ? BigInt(a) : 0n));
-    return kernelCallsFor(op.name, values, BigInt(op.ret), (k, n) => this.object(k, n)).filter((c) =>
-      this.wanted.byFunction.has(c.func),
+    const values = op.args.map((a) =>
+      typeof a === 'number' || typeof a === 'bigint' ? BigInt(a) : 0n,
+    );
+    return kernelCallsFor(op.name, values, BigInt(op.ret), (k, n) => this.object(k, n)).filter(
+      (c) => this.wanted.byFunction.has(c.func),
     );
   }
 
-  private emitKernelCalls(thread: ThreadState, op: SyscallOp, resolved: ResolvedArgs, enterTs: bigint, exitTs: bigint, exitTask: TaskInfo): void {
+  private emitKernelCalls(
+    thread: ThreadState,
+    op: SyscallOp,
+    resolved: ResolvedArgs,
+    enterTs: bigint,
+    exitTs: bigint,
+    exitTask: TaskInfo,
+  ): void {
     const image = this.config.image;
     // Recompute with the resolved pointer values (string arguments now have addresses).
-    const all = kernelCallsFor(op.name, resolved.values, BigInt(op.ret), (k, n) => this.object(k, n));
+    const all = kernelCallsFor(op.name, resolved.values, BigInt(op.ret), (k, n) =>
+      this.object(k, n),
+    );
     const task = this.task(thread);
     const span = exitTs - enterTs;
     all.forEach((call, depth) => {
@@ -346,22 +440,55 @@ class Engine {
       const step = span / BigInt(2 * all.length + 2);
       const inTs = enterTs + step * BigInt(depth + 1);
       const outTs = exitTs - step * BigInt(depth + 1);
-      const outer = all.slice(0, depth).map((c) => c.func).reverse();
+      const outer = all
+        .slice(0, depth)
+        .map((c) => c.func)
+        .reverse();
       const kstack = image.kstack([call.func, ...outer, ...SYSCALL_ENTRY_FRAMES]);
       kstack[0] = image.kernel(call.func);
-      const ustack = this.ustack(thread, [['/lib/x86_64-linux-gnu/libc.so.6', LIBC_WRAPPER[op.name] ?? 'read']]);
+      const ustack = this.ustack(thread, [
+        ['/lib/x86_64-linux-gnu/libc.so.6', LIBC_WRAPPER[op.name] ?? 'read'],
+      ]);
       const returnIp = kstack[1] ?? image.kernel('do_syscall_64') + 0x40n;
       for (const name of names.kprobe) {
         const off = name.includes('+') ? BigInt(name.slice(name.indexOf('+') + 1)) : 0n;
-        const ctx = buildPtRegs({ args: call.args, ip: image.kernel(call.func) + off + 1n, sp: 0xffff_c900_0040_0000n });
-        this.emit(makeEvent(name, inTs, thread.cpu, task, ctx, resolved.regions, { kstack, ustack }));
+        const ctx = buildPtRegs({
+          args: call.args,
+          ip: image.kernel(call.func) + off + 1n,
+          sp: 0xffff_c900_0040_0000n,
+        });
+        this.emit(
+          makeEvent(name, inTs, thread.cpu, task, ctx, resolved.regions, { kstack, ustack }),
+        );
       }
-      for (const name of names.kfunc) this.emit(makeEvent(name, inTs, thread.cpu, task, u64s(call.args), resolved.regions, { kstack, ustack }));
+      for (const name of names.kfunc)
+        this.emit(
+          makeEvent(name, inTs, thread.cpu, task, u64s(call.args), resolved.regions, {
+            kstack,
+            ustack,
+          }),
+        );
       for (const name of names.kretprobe) {
         const ctx = buildPtRegs({ retval: call.ret, ip: returnIp, sp: 0xffff_c900_0040_0000n });
-        this.emit(makeEvent(name, outTs, thread.cpu, exitTask, ctx, [], { kstack: kstack.slice(1), ustack }));
+        this.emit(
+          makeEvent(name, outTs, thread.cpu, exitTask, ctx, [], {
+            kstack: kstack.slice(1),
+            ustack,
+          }),
+        );
       }
-      for (const name of names.kretfunc) this.emit(makeEvent(name, outTs, thread.cpu, exitTask, u64s([...call.args, call.ret]), resolved.regions, { kstack: kstack.slice(1), ustack }));
+      for (const name of names.kretfunc)
+        this.emit(
+          makeEvent(
+            name,
+            outTs,
+            thread.cpu,
+            exitTask,
+            u64s([...call.args, call.ret]),
+            resolved.regions,
+            { kstack: kstack.slice(1), ustack },
+          ),
+        );
     });
   }
 
@@ -380,7 +507,13 @@ class Engine {
       next_pid: 0,
       next_prio: 120,
     });
-    const wake = { comm: thread.comm, pid: thread.tid, prio: thread.prio, target_cpu: cpu, success: 1 };
+    const wake = {
+      comm: thread.comm,
+      pid: thread.tid,
+      prio: thread.prio,
+      target_cpu: cpu,
+      success: 1,
+    };
     this.tracepoint('sched', 'sched_waking', inAt - 900n, cpu, idle, wake);
     this.tracepoint('sched', 'sched_wakeup', inAt - 600n, cpu, idle, wake);
     this.tracepoint('sched', 'sched_switch', inAt, cpu, idle, {
@@ -398,14 +531,31 @@ class Engine {
     const io = op.io!;
     const sector = BigInt(this.rng.int(2048, 400_000_000)) & ~7n;
     const nr = Math.max(8, Math.ceil(io.bytes / 4096) * 8);
-    const rwbs = io.write ? (op.name.includes('sync') ? 'WS' : 'W') : this.rng.chance(0.3) ? 'RA' : 'R';
+    const rwbs = io.write
+      ? op.name.includes('sync')
+        ? 'WS'
+        : 'W'
+      : this.rng.chance(0.3)
+        ? 'RA'
+        : 'R';
     const issueAt = t + 6_000n < exitTs ? t + 6_000n : t;
     const doneAt = exitTs - 4_000n > issueAt ? exitTs - 4_000n : exitTs;
     const task = this.task(thread);
     const common = { dev: NVME_DEV, sector, nr_sector: nr, rwbs, cmd: '' };
-    this.tracepoint('block', 'block_rq_insert', issueAt - 1_000n, thread.cpu, task, { ...common, bytes: nr * 512, comm: thread.comm });
-    this.tracepoint('block', 'block_rq_issue', issueAt, thread.cpu, task, { ...common, bytes: nr * 512, comm: thread.comm });
-    this.tracepoint('block', 'block_rq_complete', doneAt, thread.cpu, this.idle[thread.cpu]!, { ...common, error: 0 });
+    this.tracepoint('block', 'block_rq_insert', issueAt - 1_000n, thread.cpu, task, {
+      ...common,
+      bytes: nr * 512,
+      comm: thread.comm,
+    });
+    this.tracepoint('block', 'block_rq_issue', issueAt, thread.cpu, task, {
+      ...common,
+      bytes: nr * 512,
+      comm: thread.comm,
+    });
+    this.tracepoint('block', 'block_rq_complete', doneAt, thread.cpu, this.idle[thread.cpu]!, {
+      ...common,
+      error: 0,
+    });
   }
 
   private runLibraryCall(thread: ThreadState, op: Extract<Op, { k: 'ucall' }>, t: bigint): bigint {
@@ -420,15 +570,25 @@ class Engine {
     const args = op.args.map((a) => (typeof a === 'string' ? this.memory.putString(a) : BigInt(a)));
     const entryRegions = this.memory.take();
     for (const name of names.uprobe) {
-      const off = name.lastIndexOf('+') > name.lastIndexOf(':') ? BigInt(name.slice(name.lastIndexOf('+') + 1)) : 0n;
-      const ctx = buildPtRegs({ args, ip: image.user(op.path, op.func) + off, sp: 0x7ffd_5000_0000n });
+      const off =
+        name.lastIndexOf('+') > name.lastIndexOf(':')
+          ? BigInt(name.slice(name.lastIndexOf('+') + 1))
+          : 0n;
+      const ctx = buildPtRegs({
+        args,
+        ip: image.user(op.path, op.func) + off,
+        sp: 0x7ffd_5000_0000n,
+      });
       this.emit(makeEvent(name, t, thread.cpu, task, ctx, entryRegions, { ustack }));
     }
     if (names.uretprobe.length > 0) {
       const ret = typeof op.ret === 'string' ? this.memory.putString(op.ret) : BigInt(op.ret);
       const regions = this.memory.take();
       const ctx = buildPtRegs({ retval: ret, ip: ustack[1] ?? 0n, sp: 0x7ffd_5000_0000n });
-      for (const name of names.uretprobe) this.emit(makeEvent(name, end, thread.cpu, task, ctx, regions, { ustack: ustack.slice(1) }));
+      for (const name of names.uretprobe)
+        this.emit(
+          makeEvent(name, end, thread.cpu, task, ctx, regions, { ustack: ustack.slice(1) }),
+        );
     }
     return end;
   }
@@ -438,12 +598,25 @@ class Engine {
     const childPid = this.allocPid();
     const cloneLat = rng.ns(60_000, 0.4);
     const parentTask = this.task(parent);
-    const cloneOp: SyscallOp = { k: 'sys', name: 'clone', args: [CLONE_FLAGS, 0, 0, 0x7f3a_1c1f_fa10n, 0], ret: childPid, lat: cloneLat };
+    const cloneOp: SyscallOp = {
+      k: 'sys',
+      name: 'clone',
+      args: [CLONE_FLAGS, 0, 0, 0x7f3a_1c1f_fa10n, 0],
+      ret: childPid,
+      lat: cloneLat,
+    };
     const forkAt = t + cloneLat - 8_000n;
     const child: ThreadState = {
       tid: childPid,
       comm: parent.comm,
-      process: { pid: childPid, comm: parent.comm, exe: parent.process.exe, uid: parent.process.uid, gid: parent.process.gid, fds: new Set(parent.process.fds) },
+      process: {
+        pid: childPid,
+        comm: parent.comm,
+        exe: parent.process.exe,
+        uid: parent.process.uid,
+        gid: parent.process.gid,
+        fds: new Set(parent.process.fds),
+      },
       cpu: (parent.cpu + 1) % this.config.ncpus,
       prio: 120,
       baseStack: [[parent.process.exe, 'main']],
@@ -456,26 +629,59 @@ class Engine {
       child_comm: parent.comm,
       child_pid: childPid,
     });
-    this.tracepoint('sched', 'sched_wakeup_new', forkAt + 2_000n, parent.cpu, parentTask, { comm: parent.comm, pid: childPid, prio: 120, target_cpu: child.cpu, success: 1 });
+    this.tracepoint('sched', 'sched_wakeup_new', forkAt + 2_000n, parent.cpu, parentTask, {
+      comm: parent.comm,
+      pid: childPid,
+      prio: 120,
+      target_cpu: child.cpu,
+      success: 1,
+    });
     const afterClone = this.runSyscall(parent, cloneOp, t);
 
     // The child: execve, its work, exit.
     let ct = afterClone + rng.ns(20_000, 0.3);
     const newComm = truncateComm(op.exe.slice(op.exe.lastIndexOf('/') + 1));
     const execLat = rng.ns(350_000, 0.3);
-    const execOp: SyscallOp = { k: 'sys', name: 'execve', args: [op.exe, { strings: op.argv }, { strings: ENVIRONMENT }], ret: 0, lat: execLat };
-    this.tracepoint('sched', 'sched_process_exec', ct + execLat - 5_000n, child.cpu, { ...childTask, comm: newComm }, { filename: op.exe, pid: childPid, old_pid: childPid });
+    const execOp: SyscallOp = {
+      k: 'sys',
+      name: 'execve',
+      args: [op.exe, { strings: op.argv }, { strings: ENVIRONMENT }],
+      ret: 0,
+      lat: execLat,
+    };
+    this.tracepoint(
+      'sched',
+      'sched_process_exec',
+      ct + execLat - 5_000n,
+      child.cpu,
+      { ...childTask, comm: newComm },
+      { filename: op.exe, pid: childPid, old_pid: childPid },
+    );
     ct = this.runSyscall(child, execOp, ct, newComm);
     child.comm = newComm;
     child.process.comm = newComm;
     child.process.exe = op.exe;
     const binary = this.config.image.hasBinary(op.exe) ? op.exe : '/usr/bin/coreutils';
-    child.baseStack = [['/lib/x86_64-linux-gnu/libc.so.6', '__libc_start_call_main'], [binary, 'main']];
+    child.baseStack = [
+      ['/lib/x86_64-linux-gnu/libc.so.6', '__libc_start_call_main'],
+      [binary, 'main'],
+    ];
     ct = this.runOps(child, op.ops, ct + 2_000n);
-    const exitOp: SyscallOp = { k: 'sys', name: 'exit_group', args: [op.exitCode ?? 0], ret: 0, lat: 30_000n };
+    const exitOp: SyscallOp = {
+      k: 'sys',
+      name: 'exit_group',
+      args: [op.exitCode ?? 0],
+      ret: 0,
+      lat: 30_000n,
+    };
     ct = this.runSyscall(child, exitOp, ct);
     const finalTask = this.task(child);
-    this.tracepoint('sched', 'sched_process_exit', ct - 10_000n, child.cpu, finalTask, { comm: child.comm, pid: childPid, prio: 120, group_dead: 1 });
+    this.tracepoint('sched', 'sched_process_exit', ct - 10_000n, child.cpu, finalTask, {
+      comm: child.comm,
+      pid: childPid,
+      prio: 120,
+      group_dead: 1,
+    });
     this.tracepoint('signal', 'signal_generate', ct - 5_000n, child.cpu, finalTask, {
       sig: 17,
       errno: 0,
@@ -525,7 +731,10 @@ class Engine {
         kstack = image.kstack(IDLE_FRAMES);
         ip = kstack[0]!;
       }
-      const ctx = buildPtRegs({ ip, sp: kstack.length ? 0xffff_c900_0000_3e80n : 0x7ffd_4fff_e000n });
+      const ctx = buildPtRegs({
+        ip,
+        sp: kstack.length ? 0xffff_c900_0000_3e80n : 0x7ffd_4fff_e000n,
+      });
       this.emit(makeEvent(timer.probe, ts, cpu, task, ctx, [], { kstack, ustack }));
     });
     this.wakeups.push({ ...timer, ts: timer.ts + timer.periodNs, seq: this.seq++ });
@@ -539,7 +748,12 @@ function u64s(values: readonly bigint[]): Uint8Array {
   return bytes;
 }
 
-const ENVIRONMENT = ['HOME=/home/alice', 'PATH=/usr/local/bin:/usr/bin:/bin', 'LANG=C.UTF-8', 'TERM=xterm-256color'];
+const ENVIRONMENT = [
+  'HOME=/home/alice',
+  'PATH=/usr/local/bin:/usr/bin:/bin',
+  'LANG=C.UTF-8',
+  'TERM=xterm-256color',
+];
 
 /** The libc function through which a program makes each syscall (user frame in stacks). */
 const LIBC_WRAPPER: Record<string, string> = {
@@ -568,7 +782,13 @@ function SYSCALL_KERNEL_FRAMES(name: string): string[] {
   switch (name) {
     case 'read':
     case 'pread64':
-      return ['copy_user_enhanced_fast_string', 'filemap_read', 'ext4_file_read_iter', 'vfs_read', 'ksys_read'];
+      return [
+        'copy_user_enhanced_fast_string',
+        'filemap_read',
+        'ext4_file_read_iter',
+        'vfs_read',
+        'ksys_read',
+      ];
     case 'write':
     case 'pwrite64':
     case 'writev':

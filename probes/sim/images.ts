@@ -100,53 +100,209 @@ export const BINARIES: readonly UserBinary[] = [
   {
     path: '/bin/bash',
     base: 0x55d4_a2c0_0000n,
-    functions: ['main', 'reader_loop', 'read_command', 'parse_command', 'yyparse', 'readline', 'execute_command', 'execute_command_internal', 'shell_execve', 'make_child', 'wait_for', 'expand_words', 'find_user_command'],
+    functions: [
+      'main',
+      'reader_loop',
+      'read_command',
+      'parse_command',
+      'yyparse',
+      'readline',
+      'execute_command',
+      'execute_command_internal',
+      'shell_execve',
+      'make_child',
+      'wait_for',
+      'expand_words',
+      'find_user_command',
+    ],
   },
   {
     path: LIBRARY_PATHS.libc!,
     base: 0x7f3a_1c20_0000n,
-    functions: ['__libc_start_main', '__libc_start_call_main', 'malloc', 'free', 'calloc', 'realloc', 'memcpy', 'memset', 'strlen', 'strcmp', 'fopen', 'fclose', 'fread', 'fwrite', 'printf', 'open', 'read', 'write', 'close', '__open64', '__read', '__write', 'epoll_wait', 'accept4', 'recv', 'send', 'sendfile', 'pread64', 'pwrite64', 'fsync', 'fork', 'execve', 'waitpid', 'getaddrinfo', 'clock_gettime', 'nanosleep', '_IO_file_xsputn', 'qsort'],
+    functions: [
+      '__libc_start_main',
+      '__libc_start_call_main',
+      'malloc',
+      'free',
+      'calloc',
+      'realloc',
+      'memcpy',
+      'memset',
+      'strlen',
+      'strcmp',
+      'fopen',
+      'fclose',
+      'fread',
+      'fwrite',
+      'printf',
+      'open',
+      'read',
+      'write',
+      'close',
+      '__open64',
+      '__read',
+      '__write',
+      'epoll_wait',
+      'accept4',
+      'recv',
+      'send',
+      'sendfile',
+      'pread64',
+      'pwrite64',
+      'fsync',
+      'fork',
+      'execve',
+      'waitpid',
+      'getaddrinfo',
+      'clock_gettime',
+      'nanosleep',
+      '_IO_file_xsputn',
+      'qsort',
+    ],
   },
   {
     path: '/usr/sbin/nginx',
     base: 0x5610_0b40_0000n,
-    functions: ['main', 'ngx_master_process_cycle', 'ngx_worker_process_cycle', 'ngx_process_events_and_timers', 'ngx_epoll_process_events', 'ngx_event_accept', 'ngx_http_wait_request_handler', 'ngx_http_process_request_line', 'ngx_http_process_request_headers', 'ngx_http_handler', 'ngx_http_static_handler', 'ngx_open_cached_file', 'ngx_http_finalize_request', 'ngx_http_log_handler', 'ngx_linux_sendfile_chain', 'ngx_palloc'],
+    functions: [
+      'main',
+      'ngx_master_process_cycle',
+      'ngx_worker_process_cycle',
+      'ngx_process_events_and_timers',
+      'ngx_epoll_process_events',
+      'ngx_event_accept',
+      'ngx_http_wait_request_handler',
+      'ngx_http_process_request_line',
+      'ngx_http_process_request_headers',
+      'ngx_http_handler',
+      'ngx_http_static_handler',
+      'ngx_open_cached_file',
+      'ngx_http_finalize_request',
+      'ngx_http_log_handler',
+      'ngx_linux_sendfile_chain',
+      'ngx_palloc',
+    ],
   },
   {
     path: '/usr/lib/postgresql/15/bin/postgres',
     base: 0x5581_3e60_0000n,
-    functions: ['main', 'PostmasterMain', 'ServerLoop', 'PostgresMain', 'exec_simple_query', 'pg_parse_query', 'pg_plan_queries', 'PortalRun', 'ExecutorRun', 'ExecScan', 'heap_getnextslot', 'ReadBuffer_common', 'mdread', 'FileRead', 'XLogInsert', 'XLogFlush', 'XLogWrite', 'pq_getbyte', 'pq_flush', 'WalWriterMain', 'BackgroundWriterMain', 'AllocSetAlloc', 'hash_search'],
+    functions: [
+      'main',
+      'PostmasterMain',
+      'ServerLoop',
+      'PostgresMain',
+      'exec_simple_query',
+      'pg_parse_query',
+      'pg_plan_queries',
+      'PortalRun',
+      'ExecutorRun',
+      'ExecScan',
+      'heap_getnextslot',
+      'ReadBuffer_common',
+      'mdread',
+      'FileRead',
+      'XLogInsert',
+      'XLogFlush',
+      'XLogWrite',
+      'pq_getbyte',
+      'pq_flush',
+      'WalWriterMain',
+      'BackgroundWriterMain',
+      'AllocSetAlloc',
+      'hash_search',
+    ],
   },
   {
     path: '/usr/bin/make',
     base: 0x55a0_1180_0000n,
-    functions: ['main', 'update_goal_chain', 'update_file', 'check_dep', 'f_mtime', 'new_job', 'start_job_command', 'reap_children', 'hash_find_item'],
+    functions: [
+      'main',
+      'update_goal_chain',
+      'update_file',
+      'check_dep',
+      'f_mtime',
+      'new_job',
+      'start_job_command',
+      'reap_children',
+      'hash_find_item',
+    ],
   },
   {
     path: '/usr/lib/gcc/x86_64-linux-gnu/12/cc1',
     base: 0x5599_7700_0000n,
-    functions: ['main', 'toplev::main', 'compile_file', 'c_parse_file', 'c_parser_declaration_or_fndef', 'cpp_get_token', '_cpp_lex_direct', 'ggc_internal_alloc', 'execute_one_pass', 'rest_of_compilation', 'final_scan_insn', 'output_asm_insn'],
+    functions: [
+      'main',
+      'toplev::main',
+      'compile_file',
+      'c_parse_file',
+      'c_parser_declaration_or_fndef',
+      'cpp_get_token',
+      '_cpp_lex_direct',
+      'ggc_internal_alloc',
+      'execute_one_pass',
+      'rest_of_compilation',
+      'final_scan_insn',
+      'output_asm_insn',
+    ],
   },
   {
     path: '/usr/bin/ld',
     base: 0x5560_2280_0000n,
-    functions: ['main', 'lang_process', 'ldlang_add_file', 'bfd_elf_link_add_symbols', 'elf_link_input_bfd', 'bfd_hash_lookup', 'ldwrite'],
+    functions: [
+      'main',
+      'lang_process',
+      'ldlang_add_file',
+      'bfd_elf_link_add_symbols',
+      'elf_link_input_bfd',
+      'bfd_hash_lookup',
+      'ldwrite',
+    ],
   },
   {
     path: '/usr/bin/git',
     base: 0x5577_9900_0000n,
-    functions: ['main', 'cmd_main', 'run_builtin', 'cmd_status', 'wt_status_collect', 'refresh_index', 'ie_match_stat', 'lstat_cache', 'read_index_from', 'do_read_index', 'hashmap_get', 'oid_object_info_extended', 'unpack_entry', 'inflate'],
+    functions: [
+      'main',
+      'cmd_main',
+      'run_builtin',
+      'cmd_status',
+      'wt_status_collect',
+      'refresh_index',
+      'ie_match_stat',
+      'lstat_cache',
+      'read_index_from',
+      'do_read_index',
+      'hashmap_get',
+      'oid_object_info_extended',
+      'unpack_entry',
+      'inflate',
+    ],
   },
   {
     path: '/usr/bin/coreutils',
     base: 0x55b1_2200_0000n,
-    functions: ['main', 'print_dir', 'gobble_file', 'print_current_files', 'simple_cat', 'cat', 'usage'],
+    functions: [
+      'main',
+      'print_dir',
+      'gobble_file',
+      'print_current_files',
+      'simple_cat',
+      'cat',
+      'usage',
+    ],
   },
 ];
 
 /** USDT probes (provider:name) per binary. */
 export const USDT_PROBES: ReadonlyMap<string, readonly string[]> = new Map([
-  ['/usr/lib/postgresql/15/bin/postgres', ['postgresql:query__start', 'postgresql:query__done', 'postgresql:transaction__start', 'postgresql:transaction__commit']],
+  [
+    '/usr/lib/postgresql/15/bin/postgres',
+    [
+      'postgresql:query__start',
+      'postgresql:query__done',
+      'postgresql:transaction__start',
+      'postgresql:transaction__commit',
+    ],
+  ],
 ]);
 
 const FUNCTION_SPAN = 0x400n;
@@ -166,7 +322,8 @@ export class MachineImage {
     });
     for (const binary of BINARIES) {
       binary.functions.forEach((name, i) => {
-        const address = binary.base + 0x1000n + BigInt(i) * FUNCTION_SPAN + BigInt((i * 0x50) % 0x100);
+        const address =
+          binary.base + 0x1000n + BigInt(i) * FUNCTION_SPAN + BigInt((i * 0x50) % 0x100);
         this.userAddress.set(`${binary.path}:${name}`, address);
         this.symbols.add({ name, address, size: 0x300, kernel: false });
       });
@@ -194,7 +351,9 @@ export class MachineImage {
   }
 
   ustack(frames: readonly (readonly [string, string])[]): bigint[] {
-    return frames.map(([path, f], i) => this.user(path, f) + BigInt(0x8 + ((f.length * 11 + i * 5) % 0x200)));
+    return frames.map(
+      ([path, f], i) => this.user(path, f) + BigInt(0x8 + ((f.length * 11 + i * 5) % 0x200)),
+    );
   }
 }
 
@@ -206,30 +365,46 @@ export interface KernelCall {
   ret: bigint;
 }
 
-export function kernelCallsFor(name: string, args: readonly bigint[], ret: bigint, objectAddress: (kind: string, n: bigint) => bigint): KernelCall[] {
+export function kernelCallsFor(
+  name: string,
+  args: readonly bigint[],
+  ret: bigint,
+  objectAddress: (kind: string, n: bigint) => bigint,
+): KernelCall[] {
   const fd = args[0] ?? 0n;
   const file = objectAddress('file', fd);
   const sock = objectAddress('sock', fd);
   const pos = objectAddress('pos', fd);
   const calls: KernelCall[] = [];
   const wrapper = `__x64_sys_${name}`;
-  if (KERNEL_FUNCTIONS.includes(wrapper)) calls.push({ func: wrapper, args: [objectAddress('regs', 0n)], ret });
+  if (KERNEL_FUNCTIONS.includes(wrapper))
+    calls.push({ func: wrapper, args: [objectAddress('regs', 0n)], ret });
   switch (name) {
     case 'read':
     case 'pread64':
       calls.push({ func: 'ksys_read', args: [fd, args[1] ?? 0n, args[2] ?? 0n], ret });
-      if (ret >= 0n) calls.push({ func: 'vfs_read', args: [file, args[1] ?? 0n, args[2] ?? 0n, pos], ret });
+      if (ret >= 0n)
+        calls.push({ func: 'vfs_read', args: [file, args[1] ?? 0n, args[2] ?? 0n, pos], ret });
       break;
     case 'write':
     case 'pwrite64':
     case 'writev':
       calls.push({ func: 'ksys_write', args: [fd, args[1] ?? 0n, args[2] ?? 0n], ret });
-      if (ret >= 0n) calls.push({ func: 'vfs_write', args: [file, args[1] ?? 0n, args[2] ?? 0n, pos], ret });
+      if (ret >= 0n)
+        calls.push({ func: 'vfs_write', args: [file, args[1] ?? 0n, args[2] ?? 0n, pos], ret });
       break;
     case 'openat':
-      calls.push({ func: 'do_sys_openat2', args: [args[0] ?? 0n, args[1] ?? 0n, objectAddress('how', 0n)], ret });
+      calls.push({
+        func: 'do_sys_openat2',
+        args: [args[0] ?? 0n, args[1] ?? 0n, objectAddress('how', 0n)],
+        ret,
+      });
       if (ret >= 0n) {
-        calls.push({ func: 'vfs_open', args: [objectAddress('path', ret), objectAddress('file', ret)], ret: 0n });
+        calls.push({
+          func: 'vfs_open',
+          args: [objectAddress('path', ret), objectAddress('file', ret)],
+          ret: 0n,
+        });
         calls.push({ func: 'security_file_open', args: [objectAddress('file', ret)], ret: 0n });
       }
       break;
@@ -238,42 +413,98 @@ export function kernelCallsFor(name: string, args: readonly bigint[], ret: bigin
       break;
     case 'sendto':
     case 'sendmsg':
-      calls.push({ func: 'sock_sendmsg', args: [objectAddress('socket', fd), objectAddress('msg', 0n)], ret });
-      calls.push({ func: 'tcp_sendmsg', args: [sock, objectAddress('msg', 0n), args[2] ?? 0n], ret });
+      calls.push({
+        func: 'sock_sendmsg',
+        args: [objectAddress('socket', fd), objectAddress('msg', 0n)],
+        ret,
+      });
+      calls.push({
+        func: 'tcp_sendmsg',
+        args: [sock, objectAddress('msg', 0n), args[2] ?? 0n],
+        ret,
+      });
       break;
     case 'sendfile64':
-      calls.push({ func: 'tcp_sendmsg', args: [objectAddress('sock', fd), objectAddress('msg', 0n), args[3] ?? 0n], ret });
+      calls.push({
+        func: 'tcp_sendmsg',
+        args: [objectAddress('sock', fd), objectAddress('msg', 0n), args[3] ?? 0n],
+        ret,
+      });
       break;
     case 'recvfrom':
     case 'recvmsg':
-      calls.push({ func: 'sock_recvmsg', args: [objectAddress('socket', fd), objectAddress('msg', 0n), args[3] ?? 0n], ret });
-      calls.push({ func: 'tcp_recvmsg', args: [sock, objectAddress('msg', 0n), args[2] ?? 0n, args[3] ?? 0n, objectAddress('addrlen', 0n)], ret });
+      calls.push({
+        func: 'sock_recvmsg',
+        args: [objectAddress('socket', fd), objectAddress('msg', 0n), args[3] ?? 0n],
+        ret,
+      });
+      calls.push({
+        func: 'tcp_recvmsg',
+        args: [
+          sock,
+          objectAddress('msg', 0n),
+          args[2] ?? 0n,
+          args[3] ?? 0n,
+          objectAddress('addrlen', 0n),
+        ],
+        ret,
+      });
       break;
     case 'connect':
       calls.push({ func: 'tcp_v4_connect', args: [sock, args[1] ?? 0n, args[2] ?? 0n], ret });
       break;
     case 'accept4':
-      calls.push({ func: 'inet_csk_accept', args: [sock, args[3] ?? 0n, objectAddress('err', 0n), 0n], ret: ret >= 0n ? objectAddress('sock', ret) : 0n });
+      calls.push({
+        func: 'inet_csk_accept',
+        args: [sock, args[3] ?? 0n, objectAddress('err', 0n), 0n],
+        ret: ret >= 0n ? objectAddress('sock', ret) : 0n,
+      });
       break;
     case 'epoll_wait':
-      calls.push({ func: 'do_epoll_wait', args: [fd, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n], ret });
-      calls.push({ func: 'ep_poll', args: [objectAddress('ep', fd), args[1] ?? 0n, args[2] ?? 0n, objectAddress('timeout', 0n)], ret });
+      calls.push({
+        func: 'do_epoll_wait',
+        args: [fd, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n],
+        ret,
+      });
+      calls.push({
+        func: 'ep_poll',
+        args: [objectAddress('ep', fd), args[1] ?? 0n, args[2] ?? 0n, objectAddress('timeout', 0n)],
+        ret,
+      });
       break;
     case 'fsync':
     case 'fdatasync':
       calls.push({ func: 'vfs_fsync', args: [file, name === 'fdatasync' ? 1n : 0n], ret });
-      calls.push({ func: 'ext4_sync_file', args: [file, 0n, -1n, name === 'fdatasync' ? 1n : 0n], ret });
+      calls.push({
+        func: 'ext4_sync_file',
+        args: [file, 0n, -1n, name === 'fdatasync' ? 1n : 0n],
+        ret,
+      });
       break;
     case 'newfstatat':
     case 'statx':
-      calls.push({ func: 'vfs_statx', args: [args[0] ?? 0n, objectAddress('filename', 0n), args[3] ?? 0n, objectAddress('kstat', 0n), 0x7ffn], ret });
+      calls.push({
+        func: 'vfs_statx',
+        args: [
+          args[0] ?? 0n,
+          objectAddress('filename', 0n),
+          args[3] ?? 0n,
+          objectAddress('kstat', 0n),
+          0x7ffn,
+        ],
+        ret,
+      });
       break;
     case 'fstat':
     case 'newfstat':
       calls.push({ func: 'vfs_fstat', args: [fd, objectAddress('kstat', 0n)], ret });
       break;
     case 'unlinkat':
-      calls.push({ func: 'do_unlinkat', args: [args[0] ?? 0n, objectAddress('filename', 0n)], ret });
+      calls.push({
+        func: 'do_unlinkat',
+        args: [args[0] ?? 0n, objectAddress('filename', 0n)],
+        ret,
+      });
       break;
     case 'clock_nanosleep':
     case 'nanosleep':
@@ -284,18 +515,41 @@ export function kernelCallsFor(name: string, args: readonly bigint[], ret: bigin
     case 'clone3':
     case 'vfork':
       calls.push({ func: 'kernel_clone', args: [objectAddress('clone_args', 0n)], ret });
-      calls.push({ func: 'copy_process', args: [0n, 0n, 0xffffffffn, objectAddress('clone_args', 0n)], ret: objectAddress('task', ret) });
+      calls.push({
+        func: 'copy_process',
+        args: [0n, 0n, 0xffffffffn, objectAddress('clone_args', 0n)],
+        ret: objectAddress('task', ret),
+      });
       calls.push({ func: 'wake_up_new_task', args: [objectAddress('task', ret)], ret: 0n });
       break;
     case 'execve':
-      calls.push({ func: 'do_execveat_common', args: [-100n, objectAddress('filename', 0n), args[1] ?? 0n, args[2] ?? 0n, 0n], ret });
-      calls.push({ func: 'bprm_execve', args: [objectAddress('bprm', 0n), -100n, objectAddress('filename', 0n), 0n], ret });
+      calls.push({
+        func: 'do_execveat_common',
+        args: [-100n, objectAddress('filename', 0n), args[1] ?? 0n, args[2] ?? 0n, 0n],
+        ret,
+      });
+      calls.push({
+        func: 'bprm_execve',
+        args: [objectAddress('bprm', 0n), -100n, objectAddress('filename', 0n), 0n],
+        ret,
+      });
       break;
     case 'wait4':
       calls.push({ func: 'do_wait', args: [objectAddress('wait_opts', 0n)], ret });
       break;
     case 'mmap':
-      calls.push({ func: 'do_mmap', args: [objectAddress('file', args[4] ?? 0n), args[0] ?? 0n, args[1] ?? 0n, args[2] ?? 0n, args[3] ?? 0n, 0n], ret });
+      calls.push({
+        func: 'do_mmap',
+        args: [
+          objectAddress('file', args[4] ?? 0n),
+          args[0] ?? 0n,
+          args[1] ?? 0n,
+          args[2] ?? 0n,
+          args[3] ?? 0n,
+          0n,
+        ],
+        ret,
+      });
       break;
     case 'exit_group':
       calls.push({ func: 'do_group_exit', args: [(args[0] ?? 0n) << 8n], ret: 0n });

@@ -17,7 +17,17 @@ export const O = {
   DIRECTORY: 0o200000,
   CLOEXEC: 0o2000000,
 } as const;
-export const E = { ENOENT: 2, EINTR: 4, EBADF: 9, EAGAIN: 11, EACCES: 13, EEXIST: 17, EPIPE: 32, ECONNRESET: 104, EINPROGRESS: 115 } as const;
+export const E = {
+  ENOENT: 2,
+  EINTR: 4,
+  EBADF: 9,
+  EAGAIN: 11,
+  EACCES: 13,
+  EEXIST: 17,
+  EPIPE: 32,
+  ECONNRESET: 104,
+  EINPROGRESS: 115,
+} as const;
 export const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
 
 /** A user buffer address that looks like a heap pointer. */
@@ -29,7 +39,13 @@ export function stackPtr(rng: Rng): bigint {
   return 0x7ffd_4e00_0000n + BigInt(rng.int(0, 0xffff)) * 16n;
 }
 
-export function sys(name: string, args: SyscallArg[], ret: number | bigint, lat: bigint, extra: Partial<SyscallOp> = {}): SyscallOp {
+export function sys(
+  name: string,
+  args: SyscallArg[],
+  ret: number | bigint,
+  lat: bigint,
+  extra: Partial<SyscallOp> = {},
+): SyscallOp {
   return { k: 'sys', name, args, ret, lat, ...extra };
 }
 
@@ -37,7 +53,13 @@ export function cpu(dur: bigint, ...stack: Frame[]): ComputeOp {
   return { k: 'cpu', dur, stack };
 }
 
-export function lib(func: string, args: LibraryCallOp['args'], ret: LibraryCallOp['ret'], dur: bigint, path = LIBC): LibraryCallOp {
+export function lib(
+  func: string,
+  args: LibraryCallOp['args'],
+  ret: LibraryCallOp['ret'],
+  dur: bigint,
+  path = LIBC,
+): LibraryCallOp {
   return { k: 'ucall', path, func, args, ret, dur };
 }
 
@@ -82,6 +104,9 @@ export function loaderPreamble(rng: Rng, libs: string[]): SyscallOp[] {
       sys('close', [3], 0, 800n),
     );
   }
-  ops.push(sys('arch_prctl', [0x1002, 0x7f3a_1c5f_2740n], 0, 700n), sys('set_tid_address', [0x7f3a_1c5f_2a10n], 0, 600n));
+  ops.push(
+    sys('arch_prctl', [0x1002, 0x7f3a_1c5f_2740n], 0, 700n),
+    sys('set_tid_address', [0x7f3a_1c5f_2a10n], 0, 600n),
+  );
   return ops;
 }

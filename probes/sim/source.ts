@@ -36,7 +36,9 @@ export function listWorkloads(): { name: string; description: string }[] {
 }
 
 /** The simulated machine's catalog; replayed traces use it too so that the same probes resolve. */
-export function standardCatalog(tracepoints: TracepointCatalog = defaultTracepoints()): ProbeCatalog {
+export function standardCatalog(
+  tracepoints: TracepointCatalog = defaultTracepoints(),
+): ProbeCatalog {
   return {
     tracepoints,
     kernelFunctions: [...KERNEL_FUNCTIONS].sort(),
@@ -70,7 +72,8 @@ export function createSimulatedSource(options: SimulationOptions = {}): EventSou
     endNs,
     events(request: EventRequest): Iterable<Event> {
       return {
-        [Symbol.iterator]: () => runEngine({ workload, seed, ncpus, startNs, endNs, tracepoints, image }, request.probes),
+        [Symbol.iterator]: () =>
+          runEngine({ workload, seed, ncpus, startNs, endNs, tracepoints, image }, request.probes),
       };
     },
   };

@@ -75,10 +75,23 @@ export function decodeCString(body: string): Uint8Array {
       continue;
     }
     const n = body[++i];
-    const simple: Record<string, number> = { n: 10, t: 9, r: 13, v: 11, f: 12, a: 7, b: 8, '\\': 92, '"': 34, "'": 39, '?': 63, e: 27 };
+    const simple: Record<string, number> = {
+      n: 10,
+      t: 9,
+      r: 13,
+      v: 11,
+      f: 12,
+      a: 7,
+      b: 8,
+      '\\': 92,
+      '"': 34,
+      "'": 39,
+      '?': 63,
+      e: 27,
+    };
     if (n === undefined) break;
     if (n in simple) out.push(simple[n]!);
-    else if (n === 'x') {
+    else if (n === 'x' && /^[0-9a-fA-F]/.test(body.slice(i + 1))) {
       const hex = /^[0-9a-fA-F]{1,2}/.exec(body.slice(i + 1))![0];
       out.push(parseInt(hex, 16));
       i += hex.length;
@@ -129,7 +142,11 @@ function decodeArray(text: string): SyscallArg {
   const inner = text.slice(1, text.lastIndexOf(']'));
   const items = splitTopLevel(inner).filter((s) => s !== '...' && s !== '');
   if (items.length > 0 && items.every((s) => s.startsWith('"'))) {
-    return { strings: items.map((s) => new TextDecoder().decode(decodeCString(s.slice(1, skipString(s, 0))))) };
+    return {
+      strings: items.map((s) =>
+        new TextDecoder().decode(decodeCString(s.slice(1, skipString(s, 0)))),
+      ),
+    };
   }
   if (items.length > 0 && items.every((s) => /^-?(0x[0-9a-f]+|\d+)(<[^>]*>)?$/i.test(s))) {
     const bytes = new Uint8Array(items.length * 4);
@@ -187,7 +204,10 @@ export function parseNumber(text: string): bigint | undefined {
   const m = /^(-)?(0x[0-9a-fA-F]+|0[0-7]+|\d+)$/.exec(text);
   if (!m) return undefined;
   const digits = m[2]!;
-  const value = digits.length > 1 && digits.startsWith('0') && !digits.startsWith('0x') ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  const value =
+    digits.length > 1 && digits.startsWith('0') && !digits.startsWith('0x')
+      ? BigInt(`0o${digits.slice(1)}`)
+      : BigInt(digits);
   return m[1] ? -value : value;
 }
 
@@ -199,7 +219,7 @@ export interface ReturnValue {
 
 /** Reads `= 3`, `= -1 ENOENT (...)`, `= ? ERESTARTSYS (...)`, `= 0x7f00 <...>`. */
 export function decodeReturn(text: string): ReturnValue | undefined {
-  const m = /^=\s+(\?|-?\d+|0x[0-9a-fA-F]+)(?:<[^>]*>)?(?:\s+(E[A-Z0-9_]+)\b)?/.exec(text.trim());
+  const m = /^=\s+(\?|0x[0-9a-fA-F]+|-?\d+)(?:<[^>]*>)?(?:\s+(E[A-Z0-9_]+)\b)?/.exec(text.trim());
   if (!m) return undefined;
   const errno = m[2] ? ERRNO_VALUES[m[2]] : undefined;
   if (m[1] === '?') return errno !== undefined ? { value: -BigInt(errno) } : {};

@@ -2,7 +2,14 @@
 // `<... NAME resumed>` halves), signals and exits, in file order.
 
 import { TraceFileError } from '../trace/errors';
-import { ArgumentError, decodeArgument, decodeReturn, findCallEnd, splitTopLevel, type DecodedArg } from './args';
+import {
+  ArgumentError,
+  decodeArgument,
+  decodeReturn,
+  findCallEnd,
+  splitTopLevel,
+  type DecodedArg,
+} from './args';
 
 export interface StraceCall {
   kind: 'syscall';
@@ -57,13 +64,24 @@ function durationNs(text: string): bigint | undefined {
 export function parseStrace(text: string, file: string, defaultPid = 1): StraceRecord[] {
   const records: StraceRecord[] = [];
   /** pid → the first half of an unfinished call. */
-  const unfinished = new Map<number, { line: number; name: string; argsText: string; enterNs: bigint }>();
+  const unfinished = new Map<
+    number,
+    { line: number; name: string; argsText: string; enterNs: bigint }
+  >();
   const lines = text.split('\n');
   const fail = (line: number, message: string): never => {
-    throw new TraceFileError(file, line, message);
+    throw new TraceFileError(file, line, message, 1, lines[line - 1]?.replace(/\r$/, ''));
   };
 
-  const complete = (line: number, pid: number, name: string, argsText: string, tail: string, enterNs: bigint, lineTs: bigint) => {
+  const complete = (
+    line: number,
+    pid: number,
+    name: string,
+    argsText: string,
+    tail: string,
+    enterNs: bigint,
+    lineTs: bigint,
+  ) => {
     let args: DecodedArg[];
     try {
       args = splitTopLevel(argsText).map(decodeArgument);
@@ -83,14 +101,28 @@ export function parseStrace(text: string, file: string, defaultPid = 1): StraceR
     if (raw.trim() === '') continue;
     const lineNo = i + 1;
     const m = LINE.exec(raw);
-    if (!m) fail(lineNo, 'not a line of `strace -f -ttt -T` output (expected `PID SECONDS.MICROS call(...) = RET <DURATION>`)');
+    if (!m)
+      fail(
+        lineNo,
+        'not a line of `strace -f -ttt -T` output (expected `PID SECONDS.MICROS call(...) = RET <DURATION>`)',
+      );
     const pid = Number(m![1] ?? m![2] ?? defaultPid);
     const ts = timestamp(m![3]!, m![4]!);
     const rest = m![5]!;
 
-    const exited = /^\+\+\+ (?:exited with (\d+)|killed by (SIG[A-Z0-9]+)(?: \(core dumped\))?) \+\+\+$/.exec(rest);
+    const exited =
+      /^\+\+\+ (?:exited with (\d+)|killed by (SIG[A-Z0-9]+)(?: \(core dumped\))?) \+\+\+$/.exec(
+        rest,
+      );
     if (exited) {
-      records.push({ kind: 'exit', line: lineNo, pid, ts, code: Number(exited[1] ?? 0), killedBy: exited[2] });
+      records.push({
+        kind: 'exit',
+        line: lineNo,
+        pid,
+        ts,
+        code: Number(exited[1] ?? 0),
+        killedBy: exited[2],
+      });
       continue;
     }
     const signal = /^--- (SIG[A-Z0-9]+|stopped by SIG[A-Z0-9]+)(?: \{(.*)\})? ---$/.exec(rest);
@@ -100,7 +132,14 @@ export function parseStrace(text: string, file: string, defaultPid = 1): StraceR
         const eq = part.indexOf('=');
         if (eq > 0) info[part.slice(0, eq)] = part.slice(eq + 1);
       }
-      records.push({ kind: 'signal', line: lineNo, pid, ts, signal: signal[1]!.replace('stopped by ', ''), info });
+      records.push({
+        kind: 'signal',
+        line: lineNo,
+        pid,
+        ts,
+        signal: signal[1]!.replace('stopped by ', ''),
+        info,
+      });
       continue;
     }
     const resumed = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>(.*)$/.exec(rest);
@@ -114,7 +153,15 @@ export function parseStrace(text: string, file: string, defaultPid = 1): StraceR
       const joined = first.argsText + resumed[2]!;
       const end = findCallEnd(joined, -1);
       if (end < 0) fail(lineNo, `unbalanced argument list in resumed ${resumed[1]} call`);
-      complete(first.line, pid, first.name, joined.slice(0, end), joined.slice(end + 1), first.enterNs, ts);
+      complete(
+        first.line,
+        pid,
+        first.name,
+        joined.slice(0, end),
+        joined.slice(end + 1),
+        first.enterNs,
+        ts,
+      );
       continue;
     }
     const call = /^([a-z_][a-z0-9_]*)\((.*)$/.exec(rest);
@@ -122,7 +169,12 @@ export function parseStrace(text: string, file: string, defaultPid = 1): StraceR
     const [, name, after] = call!;
     const pending = /\s*<unfinished \.\.\.>\s*$/.exec(after!);
     if (pending) {
-      unfinished.set(pid, { line: lineNo, name: name!, argsText: after!.slice(0, pending.index), enterNs: ts });
+      unfinished.set(pid, {
+        line: lineNo,
+        name: name!,
+        argsText: after!.slice(0, pending.index),
+        enterNs: ts,
+      });
       continue;
     }
     const end = findCallEnd(after!, -1);
@@ -137,7 +189,16 @@ export function parseStrace(text: string, file: string, defaultPid = 1): StraceR
     } catch {
       args = [];
     }
-    records.push({ kind: 'syscall', line: first.line, pid, name: first.name, args, ret: undefined, enterNs: first.enterNs, exitNs: first.enterNs });
+    records.push({
+      kind: 'syscall',
+      line: first.line,
+      pid,
+      name: first.name,
+      args,
+      ret: undefined,
+      enterNs: first.enterNs,
+      exitNs: first.enterNs,
+    });
   }
   return records;
 }

@@ -34,13 +34,31 @@ const NAMED_ARG_FIELDS: Record<string, string> = {
 };
 
 const CLONE_THREAD = 0x10000n;
-const SI_CODES: Record<string, number> = { SI_USER: 0, SI_KERNEL: 0x80, SI_QUEUE: -1, SI_TIMER: -2, SI_TKILL: -6, CLD_EXITED: 1, CLD_KILLED: 2, CLD_DUMPED: 3, CLD_TRAPPED: 4, CLD_STOPPED: 5, CLD_CONTINUED: 6, SEGV_MAPERR: 1, SEGV_ACCERR: 2 };
+const SI_CODES: Record<string, number> = {
+  SI_USER: 0,
+  SI_KERNEL: 0x80,
+  SI_QUEUE: -1,
+  SI_TIMER: -2,
+  SI_TKILL: -6,
+  CLD_EXITED: 1,
+  CLD_KILLED: 2,
+  CLD_DUMPED: 3,
+  CLD_TRAPPED: 4,
+  CLD_STOPPED: 5,
+  CLD_CONTINUED: 6,
+  SEGV_MAPERR: 1,
+  SEGV_ACCERR: 2,
+};
 
 type Happening =
   | { ts: bigint; order: number; kind: 'enter' | 'exit'; call: StraceCall }
   | { ts: bigint; order: number; kind: 'record'; record: StraceRecord };
 
-export function createStraceSource(text: string, file: string, options: StraceSourceOptions = {}): EventSource {
+export function createStraceSource(
+  text: string,
+  file: string,
+  options: StraceSourceOptions = {},
+): EventSource {
   const records = parseStrace(text, file);
   const tracepoints = defaultTracepoints({ live: options.liveTracepoints });
   const happenings: Happening[] = [];
@@ -48,7 +66,8 @@ export function createStraceSource(text: string, file: string, options: StraceSo
   for (const r of records) {
     if (r.kind === 'syscall') {
       happenings.push({ ts: r.enterNs, order: order++, kind: 'enter', call: r });
-      if (r.ret !== undefined) happenings.push({ ts: r.exitNs, order: order++, kind: 'exit', call: r });
+      if (r.ret !== undefined)
+        happenings.push({ ts: r.exitNs, order: order++, kind: 'exit', call: r });
     } else happenings.push({ ts: r.ts, order: order++, kind: 'record', record: r });
   }
   happenings.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.order - b.order));
@@ -66,13 +85,21 @@ export function createStraceSource(text: string, file: string, options: StraceSo
       const wanted = new Set(request.probes.map((p) => p.name));
       return {
         [Symbol.iterator]: () =>
-          mergeByTime(straceEvents(happenings, tracepoints, wanted, options), timerTicks(request.probes, { ncpus, startNs, endNs }, () => false)),
+          mergeByTime(
+            straceEvents(happenings, tracepoints, wanted, options),
+            timerTicks(request.probes, { ncpus, startNs, endNs }, () => false),
+          ),
       };
     },
   };
 }
 
-function* straceEvents(happenings: readonly Happening[], tracepoints: TracepointCatalog, wanted: Set<string>, options: StraceSourceOptions): Generator<Event> {
+function* straceEvents(
+  happenings: readonly Happening[],
+  tracepoints: TracepointCatalog,
+  wanted: Set<string>,
+  options: StraceSourceOptions,
+): Generator<Event> {
   const memory = new MemoryBuilder();
   const builder = new SyscallEventBuilder(tracepoints, memory);
   const defaultComm = truncateComm(options.comm ?? 'strace');
@@ -80,17 +107,40 @@ function* straceEvents(happenings: readonly Happening[], tracepoints: Tracepoint
   const tgid = new Map<number, number>();
   const uid = options.uid ?? 0;
   const gid = options.gid ?? 0;
-  const task = (pid: number): TaskInfo => ({ pid: tgid.get(pid) ?? pid, tid: pid, uid, gid, comm: comm.get(pid) ?? defaultComm });
+  const task = (pid: number): TaskInfo => ({
+    pid: tgid.get(pid) ?? pid,
+    tid: pid,
+    uid,
+    gid,
+    comm: comm.get(pid) ?? defaultComm,
+  });
   const out: Event[] = [];
-  const tracepoint = (category: string, name: string, ts: bigint, t: TaskInfo, values: Record<string, FieldValue>) => {
+  const tracepoint = (
+    category: string,
+    name: string,
+    ts: bigint,
+    t: TaskInfo,
+    values: Record<string, FieldValue>,
+  ) => {
     const probe = `tracepoint:${category}:${name}`;
     if (!wanted.has(probe)) return;
     const format = tracepoints.format(category, name);
     if (!format) return;
-    out.push(makeEvent(probe, ts, 0, t, buildTracepointRecord(format, values, { pid: t.tid }, memory), memory.take()));
+    out.push(
+      makeEvent(
+        probe,
+        ts,
+        0,
+        t,
+        buildTracepointRecord(format, values, { pid: t.tid }, memory),
+        memory.take(),
+      ),
+    );
   };
-  const isEnter = (p: string) => p.startsWith('tracepoint:syscalls:sys_enter_') || p === 'tracepoint:raw_syscalls:sys_enter';
-  const isExit = (p: string) => p.startsWith('tracepoint:syscalls:sys_exit_') || p === 'tracepoint:raw_syscalls:sys_exit';
+  const isEnter = (p: string) =>
+    p.startsWith('tracepoint:syscalls:sys_enter_') || p === 'tracepoint:raw_syscalls:sys_enter';
+  const isExit = (p: string) =>
+    p.startsWith('tracepoint:syscalls:sys_exit_') || p === 'tracepoint:raw_syscalls:sys_exit';
   const calls = new Map<StraceCall, SyscallCall>();
 
   for (const h of happenings) {
@@ -98,10 +148,21 @@ function* straceEvents(happenings: readonly Happening[], tracepoints: Tracepoint
       const r = h.record;
       if (r.kind === 'exit') {
         const t = task(r.pid);
-        tracepoint('sched', 'sched_process_exit', h.ts, t, { comm: t.comm, pid: r.pid, prio: 120, group_dead: 1 });
+        tracepoint('sched', 'sched_process_exit', h.ts, t, {
+          comm: t.comm,
+          pid: r.pid,
+          prio: 120,
+          group_dead: 1,
+        });
       } else if (r.kind === 'signal') {
         const t = task(r.pid);
-        tracepoint('signal', 'signal_deliver', h.ts, t, { sig: SIGNALS[r.signal] ?? 0, errno: 0, code: SI_CODES[r.info.si_code ?? ''] ?? 0, sa_handler: 0, sa_flags: 0 });
+        tracepoint('signal', 'signal_deliver', h.ts, t, {
+          sig: SIGNALS[r.signal] ?? 0,
+          errno: 0,
+          code: SI_CODES[r.info.si_code ?? ''] ?? 0,
+          sa_handler: 0,
+          sa_flags: 0,
+        });
       }
     } else if (h.kind === 'enter') {
       const c = h.call;
@@ -113,7 +174,16 @@ function* straceEvents(happenings: readonly Happening[], tracepoints: Tracepoint
         const flags = c.args.find((a) => a.name === 'flags')?.value;
         tgid.set(child, typeof flags === 'bigint' && (flags & CLONE_THREAD) !== 0n ? t.pid : child);
       }
-      const call: SyscallCall = { name, args: orderArgs(tracepoints, name, c), ret: c.ret ?? 0n, enterTs: c.enterNs, exitTs: c.exitNs, cpu: 0, task: t, noExit: c.ret === undefined };
+      const call: SyscallCall = {
+        name,
+        args: orderArgs(tracepoints, name, c),
+        ret: c.ret ?? 0n,
+        enterTs: c.enterNs,
+        exitTs: c.exitNs,
+        cpu: 0,
+        task: t,
+        noExit: c.ret === undefined,
+      };
       calls.set(c, call);
       for (const e of builder.build(call, (p) => isEnter(p) && wanted.has(p)).enter) out.push(e);
     } else {
@@ -125,11 +195,20 @@ function* straceEvents(happenings: readonly Happening[], tracepoints: Tracepoint
         if (c.ret === 0n) {
           const path = pathArgument(c);
           comm.set(c.pid, truncateComm(path.slice(path.lastIndexOf('/') + 1)));
-          tracepoint('sched', 'sched_process_exec', h.ts, task(c.pid), { filename: path, pid: c.pid, old_pid: c.pid });
+          tracepoint('sched', 'sched_process_exec', h.ts, task(c.pid), {
+            filename: path,
+            pid: c.pid,
+            old_pid: c.pid,
+          });
         }
       }
       if (/^(clone|clone3|fork|vfork)$/.test(c.name) && c.ret !== undefined && c.ret > 0n) {
-        tracepoint('sched', 'sched_process_fork', h.ts, parent, { parent_comm: parent.comm, parent_pid: c.pid, child_comm: parent.comm, child_pid: Number(c.ret) });
+        tracepoint('sched', 'sched_process_fork', h.ts, parent, {
+          parent_comm: parent.comm,
+          parent_pid: c.pid,
+          child_comm: parent.comm,
+          child_pid: Number(c.ret),
+        });
       }
       const exitCall: SyscallCall = { ...call, task: task(c.pid) };
       for (const e of builder.build(exitCall, (p) => isExit(p) && wanted.has(p)).exit) out.push(e);
@@ -151,17 +230,24 @@ function pathArgument(c: StraceCall): string {
 function orderArgs(tracepoints: TracepointCatalog, name: string, c: StraceCall): SyscallArg[] {
   if (!c.args.some((a) => a.name)) return c.args.map((a) => a.value);
   const format = tracepoints.format('syscalls', `sys_enter_${name}`);
-  const fields = format ? format.fields.filter((f) => !f.name.startsWith('common_') && f.name !== '__syscall_nr').map((f) => f.name) : [];
+  const fields = format
+    ? format.fields
+        .filter((f) => !f.name.startsWith('common_') && f.name !== '__syscall_nr')
+        .map((f) => f.name)
+    : [];
   const out: SyscallArg[] = fields.map(() => 0);
   let next = 0;
   for (const a of c.args) {
     const index = a.name ? fields.indexOf(NAMED_ARG_FIELDS[a.name] ?? a.name) : -1;
     if (index >= 0) out[index] = a.value;
     else {
-      while (next < out.length && c.args.some((x) => x.name && fields.indexOf(NAMED_ARG_FIELDS[x.name] ?? x.name) === next)) next++;
+      while (
+        next < out.length &&
+        c.args.some((x) => x.name && fields.indexOf(NAMED_ARG_FIELDS[x.name] ?? x.name) === next)
+      )
+        next++;
       if (next < out.length) out[next++] = a.value;
     }
   }
   return out;
 }
-

@@ -8,6 +8,8 @@ export class TraceFileError extends Error {
     readonly detail: string,
     /** 1-based column when known. */
     readonly column = 1,
+    /** The offending line's text, for rendering it under the message. */
+    readonly sourceLine?: string,
   ) {
     super(line > 0 ? `${file}:${line}:${column}: ERROR: ${detail}` : `${file}: ERROR: ${detail}`);
     this.name = 'TraceFileError';

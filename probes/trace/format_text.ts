@@ -11,7 +11,9 @@ export function formatText(format: TracepointFormat): string {
       lines.push('');
       commonDone = true;
     }
-    lines.push(`\tfield:${f.declaration};\toffset:${f.offset};\tsize:${f.size};\tsigned:${f.signed ? 1 : 0};`);
+    lines.push(
+      `\tfield:${f.declaration};\toffset:${f.offset};\tsize:${f.size};\tsigned:${f.signed ? 1 : 0};`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -46,7 +46,9 @@ export interface TraceLine {
 }
 
 export function jsonNumber(value: bigint): number | string {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 export function hex(value: bigint): string {
@@ -78,7 +80,9 @@ export function makeHeader(options: {
   }
   header.tracepoint_formats = formats;
   if (options.symbols instanceof SymbolMap) {
-    header.symbols = options.symbols.entries().map((e) => [hex(e.address), e.size, e.name, e.kernel ? 'k' : 'u']);
+    header.symbols = options.symbols
+      .entries()
+      .map((e) => [hex(e.address), e.size, e.name, e.kernel ? 'k' : 'u']);
   }
   return header;
 }
@@ -97,14 +101,20 @@ export class FrameNamer {
   }
 
   frame(address: bigint, kernel: boolean): string {
-    const hit = this.symbols instanceof SymbolMap ? this.symbols.lookup(address, kernel) : undefined;
-    if (!hit || this.first.get(`${kernel}:${hit.name}`) !== address - BigInt(hit.offset)) return hex(address);
+    const hit =
+      this.symbols instanceof SymbolMap ? this.symbols.lookup(address, kernel) : undefined;
+    if (!hit || this.first.get(`${kernel}:${hit.name}`) !== address - BigInt(hit.offset))
+      return hex(address);
     return hit.offset === 0 ? hit.name : `${hit.name}+${hit.offset}`;
   }
 }
 
 /** One event as a line object: readable fields plus the exact bytes. */
-export function eventToLine(event: Event, tracepoints: TracepointCatalog, frames: FrameNamer): TraceLine {
+export function eventToLine(
+  event: Event,
+  tracepoints: TracepointCatalog,
+  frames: FrameNamer,
+): TraceLine {
   const line: TraceLine = {
     ts: jsonNumber(event.ts),
     cpu: event.cpu,
@@ -128,7 +138,8 @@ export function eventToLine(event: Event, tracepoints: TracepointCatalog, frames
       line.args = args;
     }
   } else if (event.ctx.length === 168 && /^(k|u)(ret)?probe$|^usdt$/.test(provider ?? '')) {
-    if (provider === 'kretprobe' || provider === 'uretprobe') line.retval = jsonNumber(BigInt.asIntN(64, readRegister(event.ctx, 'ax')));
+    if (provider === 'kretprobe' || provider === 'uretprobe')
+      line.retval = jsonNumber(BigInt.asIntN(64, readRegister(event.ctx, 'ax')));
     else line.args = readArgs(event.ctx).map((v) => jsonNumber(BigInt.asIntN(64, v)));
   }
   if (event.kstack) line.kstack = event.kstack.map((a) => frames.frame(a, true));
@@ -140,5 +151,9 @@ export function eventToLine(event: Event, tracepoints: TracepointCatalog, frames
 }
 
 function memoryToJson(region: MemoryRegion): { address: string; kernel: boolean; data: string } {
-  return { address: hex(region.address), kernel: region.kernel, data: Buffer.from(region.bytes).toString('base64') };
+  return {
+    address: hex(region.address),
+    kernel: region.kernel,
+    data: Buffer.from(region.bytes).toString('base64'),
+  };
 }

@@ -15,7 +15,11 @@ export interface TraceWriter {
   abort(): void;
 }
 
-export function createTraceWriter(path: string, source: EventSource, probes: readonly ResolvedAttachPoint[]): TraceWriter {
+export function createTraceWriter(
+  path: string,
+  source: EventSource,
+  probes: readonly ResolvedAttachPoint[],
+): TraceWriter {
   const toStdout = path === '-';
   const partial = toStdout ? '' : `${path}.partial`;
   const fd = toStdout ? 1 : openSync(partial, 'w');
@@ -33,7 +37,15 @@ export function createTraceWriter(path: string, source: EventSource, probes: rea
     size += text.length;
     if (size > 1 << 20) flush();
   };
-  const header = makeHeader({ source: source.name, ncpus: source.ncpus, startNs: source.startNs, endNs: source.endNs, probes, tracepoints, symbols: source.symbols });
+  const header = makeHeader({
+    source: source.name,
+    ncpus: source.ncpus,
+    startNs: source.startNs,
+    endNs: source.endNs,
+    probes,
+    tracepoints,
+    symbols: source.symbols,
+  });
   push(JSON.stringify(header) + '\n');
   const frames = new FrameNamer(source.symbols);
   let done = false;

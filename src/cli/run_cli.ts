@@ -22,6 +22,7 @@ import { writeObject, readObject, ObjectFileError } from '../../compiler/elf/ind
 import { parseDuration } from './duration';
 import { programCallsExit } from './exit_detect';
 import { VERSION } from '../version';
+import { runRepl } from '../repl/index';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -73,9 +74,10 @@ function envInteger(env: CliIo['env'], name: string, fallback: number, max?: num
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const repl = argv[0] === 'repl';
   let options: CliOptions;
   try {
-    options = parseArgs(argv);
+    options = parseArgs(repl ? argv.slice(1) : argv);
   } catch (e) {
     if (e instanceof UsageError) {
       io.writeStderr(`ERROR: ${e.message}\n${usage()}${workloadHelp()}`);
@@ -84,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
   try {
-    return await runWithOptions(options, io);
+    return await (repl ? runReplWithOptions(options, io) : runWithOptions(options, io));
   } catch (e) {
     if (
       e instanceof CliError ||
@@ -228,6 +230,58 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
   return result.exitCode;
 }
+
+/** `bpfscope repl [options]`: the source options as for a run; no script. The REPL needs the
+ *  process's own streams (a terminal, or piped input read line by line). */
+async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<number> {
+  if (options.help) {
+    io.writeStdout(REPL_USAGE + workloadHelp());
+    return 0;
+  }
+  const unsupported: [boolean, string][] = [
+    [options.program !== undefined, '-e (enter the probes at the prompt)'],
+    [options.file !== undefined, 'a script file (use .load FILE at the prompt)'],
+    [options.list, '-l (use .list at the prompt)'],
+    [options.output !== undefined, '-o'],
+    [options.record !== undefined, '--record'],
+    [options.emitElf !== undefined, '--emit-elf'],
+    [options.dryRun || options.debug > 0, '-d / --dry-run (use .disasm and .ast at the prompt)'],
+    [options.command !== undefined || options.pid !== undefined, '-c / -p'],
+  ];
+  const bad = unsupported.find(([given]) => given);
+  if (bad) throw new UsageError(`repl does not take ${bad[1]}`);
+  if (options.replay === '-')
+    throw new CliError('repl reads its commands from standard input; --replay needs a file');
+  return runRepl(
+    {
+      replay: options.replay,
+      workload: options.workload,
+      seed: options.seed,
+      durationNs: options.duration !== undefined ? parseDuration(options.duration) : undefined,
+      format: options.format,
+      strlen: envInteger(io.env, 'BPFTRACE_STRLEN', 64, 200),
+      mapKeysMax: envInteger(io.env, 'BPFTRACE_MAP_KEYS_MAX', 4096),
+      params: options.params,
+      unsafe: options.unsafe,
+      cwd: io.cwd,
+      env: io.env,
+    },
+    {
+      input: process.stdin,
+      output: process.stdout,
+      error: process.stderr,
+      terminal: !!process.stdin.isTTY && !!process.stdout.isTTY,
+    },
+  );
+}
+
+const REPL_USAGE = `USAGE:
+    bpfscope repl [--workload NAME] [--seed N] [--duration TIME] [--replay FILE] [-f json] [--unsafe]
+
+An interactive session over an event source: enter probes to attach them, statements to run
+them once, and dot-commands (.run, .print, .maps, .probes, .help …). With piped input it
+prints only what the session prints: bpfscope repl < session.txt
+`;
 
 /** Without --duration, a program that calls exit() runs until it does, within a cap: an hour
  *  of virtual time when only timers fire (cheap to simulate), ten seconds otherwise. */

@@ -177,50 +177,154 @@ export class Interpreter implements Executable {
     const lo = m.lo;
     const hi = m.hi;
     const mem = m.memory;
-    let budget = m.budget;
+    // Kept below 2^30 so the counter stays a small integer in the hot loop.
+    const budget = Math.min(m.budget, 0x3fffffff);
+    const pseudo = this.pseudo;
     let pc = 0;
     let executed = 0;
     // Call frames: return pc and saved r6-r9 of each caller.
     const retPc: number[] = [];
     const saved: number[] = [];
     let depth = 0;
-
-    const fault = (message: string): never => {
-      m.executed = executed;
-      throw new VmError(pc, message);
-    };
-
-    /** Region index and offset of reg + off, with the access checked; returns the DataView. */
-    let accessOffset = 0;
-    const access = (reg: number, off: number, size: number, write: boolean): DataView => {
-      let aLo = (lo[reg]! >>> 0) + off;
-      let aHi = hi[reg]! >>> 0;
-      if (aLo < 0) {
-        aLo += TWO32;
-        aHi = (aHi - 1) >>> 0;
-      } else if (aLo >= TWO32) {
-        aLo -= TWO32;
-        aHi = (aHi + 1) >>> 0;
-      }
-      const region = aHi - REGION_HI_BASE;
-      if (region < 0 || region >= mem.count)
-        return fault(
-          `invalid memory access at 0x${aHi.toString(16)}${aLo.toString(16).padStart(8, '0')}`,
-        );
-      if (aLo + size > mem.bytes[region]!.length)
-        return fault(
-          `out of bounds access: offset ${aLo} size ${size} in a region of ${mem.bytes[region]!.length} bytes`,
-        );
-      if (write && !mem.writable[region]) return fault('write to read-only memory');
-      accessOffset = aLo;
-      return mem.views[region]!;
-    };
-
     for (;;) {
-      if (pc < 0 || pc >= slots) fault('jump out of the program');
-      if (++executed > budget) fault(`instruction budget of ${budget} exhausted`);
+      if (pc >= slots || pc < 0) throw new VmError(pc, 'jump out of the program');
+      if (++executed > budget) {
+        m.executed = executed;
+        throw new VmError(pc, `instruction budget of ${budget} exhausted`);
+      }
       const opcode = OP[pc]!;
       const d = DST[pc]!;
+      // The most frequent instructions are handled inline; the rest by class below.
+      switch (opcode) {
+        case 0xb7: // r = imm
+          lo[d] = IMM[pc]!;
+          hi[d] = IMM[pc]! >> 31;
+          pc++;
+          continue;
+        case 0xbf: // r = r
+          if (OFF[pc] !== 0) break;
+          lo[d] = lo[SRC[pc]!]!;
+          hi[d] = hi[SRC[pc]!]!;
+          pc++;
+          continue;
+        case 0x07: {
+          // r += imm
+          const b = IMM[pc]!;
+          const l = (lo[d]! >>> 0) + (b >>> 0);
+          lo[d] = l | 0;
+          hi[d] = (hi[d]! + (b >> 31) + (l >= TWO32 ? 1 : 0)) | 0;
+          pc++;
+          continue;
+        }
+        case 0x0f: {
+          // r += r
+          const s = SRC[pc]!;
+          const l = (lo[d]! >>> 0) + (lo[s]! >>> 0);
+          lo[d] = l | 0;
+          hi[d] = (hi[d]! + hi[s]! + (l >= TWO32 ? 1 : 0)) | 0;
+          pc++;
+          continue;
+        }
+        case 0x57: // r &= imm
+          lo[d] = lo[d]! & IMM[pc]!;
+          hi[d] = hi[d]! & (IMM[pc]! >> 31);
+          pc++;
+          continue;
+        case 0xaf: // r ^= r
+          lo[d] = lo[d]! ^ lo[SRC[pc]!]!;
+          hi[d] = hi[d]! ^ hi[SRC[pc]!]!;
+          pc++;
+          continue;
+        case 0xb4: // w = imm
+          lo[d] = IMM[pc]!;
+          hi[d] = 0;
+          pc++;
+          continue;
+        case 0xbc: // w = w
+          if (OFF[pc] !== 0) break;
+          lo[d] = lo[SRC[pc]!]!;
+          hi[d] = 0;
+          pc++;
+          continue;
+        case 0x27: // r *= imm
+        case 0x2f: {
+          const isX = opcode === 0x2f;
+          const s = SRC[pc]!;
+          const bl = isX ? lo[s]! : IMM[pc]!;
+          mul64(lo, hi, d, bl, isX ? hi[s]! : bl >> 31);
+          pc++;
+          continue;
+        }
+        case 0x7a: // *(u64 *)(r + off) = imm
+        case 0x62: {
+          const view = access(mem, pc, lo[d]!, hi[d]!, OFF[pc]!, opcode === 0x7a ? 8 : 4, true);
+          const at = scratch[0]!;
+          view.setInt32(at, IMM[pc]!, true);
+          if (opcode === 0x7a) view.setInt32(at + 4, IMM[pc]! >> 31, true);
+          pc++;
+          continue;
+        }
+        case 0xa5: {
+          // if r < imm (unsigned)
+          const bh = (IMM[pc]! >> 31) >>> 0;
+          const ah = hi[d]! >>> 0;
+          pc += ah < bh || (ah === bh && lo[d]! >>> 0 < IMM[pc]! >>> 0) ? OFF[pc]! + 1 : 1;
+          continue;
+        }
+        case 0x25: {
+          // if r > imm (unsigned)
+          const bh = (IMM[pc]! >> 31) >>> 0;
+          const ah = hi[d]! >>> 0;
+          pc += ah > bh || (ah === bh && lo[d]! >>> 0 > IMM[pc]! >>> 0) ? OFF[pc]! + 1 : 1;
+          continue;
+        }
+        case 0x05: // goto
+          pc += OFF[pc]! + 1;
+          continue;
+        case 0x15: // if r == imm
+          pc += lo[d] === IMM[pc] && hi[d] === IMM[pc]! >> 31 ? OFF[pc]! + 1 : 1;
+          continue;
+        case 0x55: // if r != imm
+          pc += lo[d] !== IMM[pc] || hi[d] !== IMM[pc]! >> 31 ? OFF[pc]! + 1 : 1;
+          continue;
+        case 0x1d: {
+          const s = SRC[pc]!;
+          pc += lo[d] === lo[s] && hi[d] === hi[s] ? OFF[pc]! + 1 : 1;
+          continue;
+        }
+        case 0x5d: {
+          const s = SRC[pc]!;
+          pc += lo[d] !== lo[s] || hi[d] !== hi[s] ? OFF[pc]! + 1 : 1;
+          continue;
+        }
+        case 0x79: // r = *(u64 *)(r + off)
+        case 0x61: {
+          const view = access(
+            mem,
+            pc,
+            lo[SRC[pc]!]!,
+            hi[SRC[pc]!]!,
+            OFF[pc]!,
+            opcode === 0x79 ? 8 : 4,
+            false,
+          );
+          const at = scratch[0]!;
+          lo[d] = view.getInt32(at, true);
+          hi[d] = opcode === 0x79 ? view.getInt32(at + 4, true) : 0;
+          pc++;
+          continue;
+        }
+        case 0x7b: // *(u64 *)(r + off) = r
+        case 0x63: {
+          const s = SRC[pc]!;
+          const view = access(mem, pc, lo[d]!, hi[d]!, OFF[pc]!, opcode === 0x7b ? 8 : 4, true);
+          const at = scratch[0]!;
+          view.setInt32(at, lo[s]!, true);
+          if (opcode === 0x7b) view.setInt32(at + 4, hi[s]!, true);
+          pc++;
+          continue;
+        }
+      }
       switch (opcode & CLASS_MASK) {
         case Class.ALU64: {
           let bl: number, bh: number;
@@ -232,21 +336,21 @@ export class Interpreter implements Executable {
             bl = IMM[pc]!;
             bh = bl >> 31;
           }
-          alu64(m, pc, opcode & OP_MASK, d, bl, bh, OFF[pc]!, IMM[pc]!, fault);
+          alu64(m, pc, opcode & OP_MASK, d, bl, bh, OFF[pc]!, IMM[pc]!);
           pc++;
           break;
         }
         case Class.ALU: {
-          const b = (opcode & SOURCE_MASK) === Source.X ? lo[SRC[pc]!]! : IMM[pc]!;
+          const isX = (opcode & SOURCE_MASK) === Source.X;
           alu32(
             m,
+            pc,
             opcode & OP_MASK,
-            (opcode & SOURCE_MASK) === Source.X,
+            isX,
             d,
-            b,
+            isX ? lo[SRC[pc]!]! : IMM[pc]!,
             OFF[pc]!,
             IMM[pc]!,
-            fault,
           );
           pc++;
           break;
@@ -268,15 +372,14 @@ export class Interpreter implements Executable {
               hi[r] = saved.pop()!;
               lo[r] = saved.pop()!;
             }
-            const fp = regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * depth);
-            m.setReg(10, fp);
+            m.setReg(10, regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * depth));
             pc = retPc.pop()!;
             break;
           }
           if (jop === JmpOp.CALL) {
             const srcKind = SRC[pc]!;
             if ((opcode & SOURCE_MASK) === Source.K && srcKind === CallSrc.Local) {
-              if (depth + 1 >= MAX_FRAMES) fault('too many nested calls');
+              if (depth + 1 >= MAX_FRAMES) throw new VmError(pc, 'too many nested calls');
               retPc.push(pc + 1);
               for (let r = 9; r >= 6; r--) {
                 saved.push(lo[r]!);
@@ -290,15 +393,14 @@ export class Interpreter implements Executable {
             let id: number;
             if ((opcode & SOURCE_MASK) === Source.X) {
               // callx: the helper id is in dst_reg.
-              if (hi[d] !== 0) fault('callx target out of range');
+              if (hi[d] !== 0) throw new VmError(pc, 'callx target out of range');
               id = lo[d]! >>> 0;
             } else if (srcKind === CallSrc.Helper) id = IMM[pc]!;
-            else return fault('kfunc calls are not supported');
+            else throw new VmError(pc, 'kfunc calls are not supported');
             const helper = m.helpers[id];
-            if (!helper) fault(`unknown helper ${id}`);
+            if (!helper) throw new VmError(pc, `unknown helper ${id}`);
             m.executed = executed;
-            const r0 = helper!(m);
-            m.setReg(0, r0);
+            m.setReg(0, helper(m));
             for (let r = 1; r <= 5; r++) {
               lo[r] = 0;
               hi[r] = 0;
@@ -306,7 +408,7 @@ export class Interpreter implements Executable {
             pc++;
             break;
           }
-          let al = lo[d]!;
+          const al = lo[d]!;
           let ah = hi[d]!;
           let bl: number, bh: number;
           if ((opcode & SOURCE_MASK) === Source.X) {
@@ -318,20 +420,17 @@ export class Interpreter implements Executable {
             bh = bl >> 31;
           }
           if ((opcode & CLASS_MASK) === Class.JMP32) {
-            ah = al >> 31;
-            bh = bl >> 31;
-            if (!isSignedJump(jop)) {
-              ah = 0;
-              bh = 0;
-            }
+            const signed = isSignedJump(jop);
+            ah = signed ? al >> 31 : 0;
+            bh = signed ? bl >> 31 : 0;
           }
           pc += compare(jop, al, ah, bl, bh) ? OFF[pc]! + 1 : 1;
           break;
         }
         case Class.LDX: {
           const size = loadSize(opcode);
-          const view = access(SRC[pc]!, OFF[pc]!, size, false);
-          const at = accessOffset;
+          const view = access(mem, pc, lo[SRC[pc]!]!, hi[SRC[pc]!]!, OFF[pc]!, size, false);
+          const at = scratch[0]!;
           const signed = (opcode & MODE_MASK) === Mode.MEMSX;
           switch (size) {
             case 1:
@@ -358,12 +457,12 @@ export class Interpreter implements Executable {
           const size = loadSize(opcode);
           const isStx = (opcode & CLASS_MASK) === Class.STX;
           if (isStx && (opcode & MODE_MASK) === Mode.ATOMIC) {
-            atomic(m, d, SRC[pc]!, OFF[pc]!, size, IMM[pc]!, access, () => accessOffset, fault);
+            atomic(m, pc, d, SRC[pc]!, OFF[pc]!, size, IMM[pc]!);
             pc++;
             break;
           }
-          const view = access(d, OFF[pc]!, size, true);
-          const at = accessOffset;
+          const view = access(mem, pc, lo[d]!, hi[d]!, OFF[pc]!, size, true);
+          const at = scratch[0]!;
           let vl: number, vh: number;
           if (isStx) {
             vl = lo[SRC[pc]!]!;
@@ -390,8 +489,8 @@ export class Interpreter implements Executable {
           break;
         }
         case Class.LD: {
-          if (opcode !== LDDW) fault('legacy packet access is not supported');
-          const value = this.pseudo[pc];
+          if (opcode !== LDDW) throw new VmError(pc, 'legacy packet access is not supported');
+          const value = pseudo[pc];
           if (value !== undefined) m.setReg(d, value);
           else {
             lo[d] = IMM[pc]!;
@@ -403,6 +502,48 @@ export class Interpreter implements Executable {
       }
     }
   }
+}
+
+function vmFault(pc: number, message: string): never {
+  throw new VmError(pc, message);
+}
+
+/** Offset of the last successful `access`, kept outside closures so the hot loop stays fast. */
+const scratch = new Int32Array(1);
+
+/** Checks an access of `size` bytes at register value hi:lo + off; returns the region's view. */
+function access(
+  mem: AddressSpace,
+  pc: number,
+  rlo: number,
+  rhi: number,
+  off: number,
+  size: number,
+  write: boolean,
+): DataView {
+  let aLo = (rlo >>> 0) + off;
+  let aHi = rhi >>> 0;
+  if (aLo < 0) {
+    aLo += TWO32;
+    aHi = (aHi - 1) >>> 0;
+  } else if (aLo >= TWO32) {
+    aLo -= TWO32;
+    aHi = (aHi + 1) >>> 0;
+  }
+  const region = aHi - REGION_HI_BASE;
+  if (region < 0 || region >= mem.count)
+    throw new VmError(
+      pc,
+      `invalid memory access at 0x${aHi.toString(16)}${aLo.toString(16).padStart(8, '0')}`,
+    );
+  if (aLo + size > mem.bytes[region]!.length)
+    throw new VmError(
+      pc,
+      `out of bounds access: offset ${aLo} size ${size} in a region of ${mem.bytes[region]!.length} bytes`,
+    );
+  if (write && !mem.writable[region]) throw new VmError(pc, 'write to read-only memory');
+  scratch[0] = aLo;
+  return mem.views[region]!;
 }
 
 function isSignedJump(op: number): boolean {
@@ -450,6 +591,23 @@ function bswap32(x: number): number {
   return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
 
+/** hi:lo[d] *= bh:bl modulo 2^64, in 16-bit pieces so every partial product is exact. */
+function mul64(lo: Int32Array, hi: Int32Array, d: number, bl: number, bh: number): void {
+  const al = lo[d]!;
+  const ah = hi[d]!;
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
+  lo[d] = ((mid & 0xffff) << 16) | (p00 & 0xffff);
+  hi[d] = ((carry | 0) + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
+}
+
 function alu64(
   m: Machine,
   pc: number,
@@ -459,7 +617,6 @@ function alu64(
   bh: number,
   off: number,
   imm: number,
-  fault: (msg: string) => never,
 ): void {
   const lo = m.lo;
   const hi = m.hi;
@@ -478,20 +635,9 @@ function alu64(
       hi[d] = (ah - bh - (l < 0 ? 1 : 0)) | 0;
       return;
     }
-    case AluOp.MUL: {
-      const a0 = al & 0xffff;
-      const a1 = al >>> 16;
-      const b0 = bl & 0xffff;
-      const b1 = bl >>> 16;
-      const p00 = a0 * b0;
-      const p01 = a0 * b1;
-      const p10 = a1 * b0;
-      const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-      const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + Math.floor(mid / 65536);
-      lo[d] = ((mid & 0xffff) << 16) | (p00 & 0xffff);
-      hi[d] = ((carry | 0) + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
+    case AluOp.MUL:
+      mul64(lo, hi, d, bl, bh);
       return;
-    }
     case AluOp.DIV:
     case AluOp.MOD: {
       const isDiv = op === AluOp.DIV;
@@ -506,7 +652,7 @@ function alu64(
         setBig(m, d, isDiv ? a / b : a % b);
         return;
       }
-      if (off !== 0) fault(`invalid offset ${off} for ${isDiv ? 'div' : 'mod'}`);
+      if (off !== 0) vmFault(pc, `invalid offset ${off} for ${isDiv ? 'div' : 'mod'}`);
       if (bl === 0 && bh === 0) {
         if (isDiv) lo[d] = hi[d] = 0;
         return;
@@ -594,7 +740,7 @@ function alu64(
           hi[d] = bl >> 31;
           return;
       }
-      return fault(`invalid movsx offset ${off}`);
+      return vmFault(pc, `invalid movsx offset ${off}`);
     case AluOp.END:
       // ALU64 | END = unconditional byte swap of the low imm bits.
       switch (imm) {
@@ -611,21 +757,20 @@ function alu64(
           hi[d] = bswap32(al);
           return;
       }
-      return fault(`invalid bswap width ${imm}`);
+      return vmFault(pc, `invalid bswap width ${imm}`);
   }
-  void pc;
-  fault(`unknown ALU64 operation 0x${op.toString(16)}`);
+  vmFault(pc, `unknown ALU64 operation 0x${op.toString(16)}`);
 }
 
 function alu32(
   m: Machine,
+  pc: number,
   op: number,
   isX: boolean,
   d: number,
   b: number,
   off: number,
   imm: number,
-  fault: (msg: string) => never,
 ): void {
   const lo = m.lo;
   const a = lo[d]!;
@@ -673,7 +818,7 @@ function alu32(
       if (off === 8) r = (b << 24) >> 24;
       else if (off === 16) r = (b << 16) >> 16;
       else if (off === 0) r = b;
-      else return fault(`invalid movsx offset ${off}`);
+      else return vmFault(pc, `invalid movsx offset ${off}`);
       break;
     case AluOp.END: {
       // ALU | END: le = convert to little endian (a no-op here but truncates), be = byte swap.
@@ -687,11 +832,11 @@ function alu32(
       }
       if (imm === 16) r = isX ? ((a & 0xff) << 8) | ((a >>> 8) & 0xff) : a & 0xffff;
       else if (imm === 32) r = isX ? bswap32(a) : a;
-      else return fault(`invalid endian width ${imm}`);
+      else return vmFault(pc, `invalid endian width ${imm}`);
       break;
     }
     default:
-      return fault(`unknown ALU operation 0x${op.toString(16)}`);
+      return vmFault(pc, `unknown ALU operation 0x${op.toString(16)}`);
   }
   lo[d] = r;
   m.hi[d] = 0;
@@ -699,17 +844,15 @@ function alu32(
 
 function atomic(
   m: Machine,
+  pc: number,
   d: number,
   s: number,
   off: number,
   size: number,
   op: number,
-  access: (reg: number, off: number, size: number, write: boolean) => DataView,
-  offsetOf: () => number,
-  fault: (msg: string) => never,
 ): void {
-  const view = access(d, off, size, true);
-  const at = offsetOf();
+  const view = access(m.memory, pc, m.lo[d]!, m.hi[d]!, off, size, true);
+  const at = scratch[0]!;
   const lo = m.lo;
   const hi = m.hi;
   if (size === 4) {
@@ -737,7 +880,7 @@ function atomic(
         hi[0] = 0;
         return;
       default:
-        fault(`unknown atomic operation 0x${op.toString(16)}`);
+        vmFault(pc, `unknown atomic operation 0x${op.toString(16)}`);
     }
     if (op & ATOMIC_FETCH) {
       lo[s] = old;
@@ -782,7 +925,7 @@ function atomic(
       hi[0] = oldHi;
       return;
     default:
-      return fault(`unknown atomic operation 0x${op.toString(16)}`);
+      return vmFault(pc, `unknown atomic operation 0x${op.toString(16)}`);
   }
   view.setInt32(at, nl, true);
   view.setInt32(at + 4, nh, true);

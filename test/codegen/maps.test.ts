@@ -1,7 +1,9 @@
 // Map contents after running generated programs: key and value layouts of program.ts,
 // aggregations per CPU, hist/lhist bucket indices, and the asynchronous map records.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { histIndex, lhistIndex } from '../../compiler/codegen/aggregations';
 import { RecordKind } from '../../compiler/program';
 import { i64, keyHex, run, u64 } from './run';
 
@@ -52,11 +54,22 @@ describe('aggregations', () => {
   });
   it('hist buckets: negative, 0, 1, powers of two up to 2^62', () => {
     const values = [-1n, 0n, 1n, 2n, 3n, 4n, 1023n, 1024n, 1n << 31n, 1n << 40n, (1n << 62n) + 5n];
-    const body = values.map((v) => `$v = ${v}; @h = hist($v);`).join(' ');
+    const body = values.map((v) => `@v = ${v}; @h = hist(@v);`).join(' '); // map reads: computed at run time
     const r = run(`BEGIN { ${body} }`);
     const buckets = [...r.map('@h').keys()].map((k) => u64(Buffer.from(k, 'hex'), 8)).sort((a, b) => Number(a - b));
     expect(buckets).toEqual([0n, 1n, 2n, 3n, 3n + 0n, 4n, 11n, 12n, 33n, 42n, 64n].filter((v, i, a) => a.indexOf(v) === i));
     expect(u64(r.map('@h').get(keyHex(0n, 3n))!, 0)).toBe(2n); // 2 and 3
+  });
+  it('computes the same hist and lhist buckets at run time as at compile time', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n }), (v) => {
+        const r = run(`BEGIN { @v = ${v}; @h = hist(@v); @l = lhist(@v, 100, 5000, 70); }`);
+        const bucket = (name: string) => u64(Buffer.from([...r.map(name).keys()][0], 'hex'), 8);
+        expect(bucket('@h')).toBe(histIndex(v));
+        expect(bucket('@l')).toBe(lhistIndex(v, { kind: 'lhist', min: 100n, max: 5000n, step: 70n }));
+      }),
+      { numRuns: 40 },
+    );
   });
   it('hist of constants buckets the same way', () => {
     const r = run('BEGIN { @h = hist(-1); @h = hist(0); @h = hist(1024); @h = hist(1 << 40); }');
@@ -64,7 +77,8 @@ describe('aggregations', () => {
     expect(buckets).toEqual([0n, 1n, 12n, 42n]);
   });
   it('lhist buckets: below min, regular, at or above max', () => {
-    const r = run('BEGIN { $m = -1; @l = lhist($m, 0, 10, 3); @l = lhist(0, 0, 10, 3); @l = lhist(8, 0, 10, 3); @l = lhist(9, 0, 10, 3); @l = lhist(10, 0, 10, 3); @l = lhist(500, 0, 10, 3); }');
+    const body = [-1, 0, 8, 9, 10, 500].map((v) => `@v = ${v}; @l = lhist(@v, 0, 10, 3);`).join(' ');
+    const r = run(`BEGIN { ${body} }`);
     const counts = new Map([...r.map('@l')].map(([k, v]) => [u64(Buffer.from(k, 'hex'), 8), u64(v, 0)]));
     expect(counts).toEqual(new Map([[0n, 1n], [1n, 1n], [3n, 1n], [4n, 3n]]));
   });

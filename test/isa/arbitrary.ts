@@ -3,7 +3,9 @@ import { invalidOpcodeReason } from '../../compiler/isa/encode';
 import type { Instruction } from '../../compiler/isa/instruction';
 import { LDDW } from '../../compiler/isa/opcode';
 
-export const validOpcodes = Array.from({ length: 256 }, (_, i) => i).filter((op) => invalidOpcodeReason(op) === undefined);
+export const validOpcodes = Array.from({ length: 256 }, (_, i) => i).filter(
+  (op) => invalidOpcodeReason(op) === undefined,
+);
 
 /** Arbitrary valid instructions (fields within range; lddw with a 64-bit constant). */
 export const arbInstruction: fc.Arbitrary<Instruction> = fc
@@ -17,6 +19,13 @@ export const arbInstruction: fc.Arbitrary<Instruction> = fc
   })
   .map(({ opcode, dst, src, offset, imm, high }) =>
     opcode === LDDW
-      ? { opcode, dst, src, offset, imm, imm64: BigInt.asUintN(64, (BigInt(high) << 32n) | BigInt(imm >>> 0)) }
+      ? {
+          opcode,
+          dst,
+          src,
+          offset,
+          imm,
+          imm64: BigInt.asUintN(64, (BigInt(high) << 32n) | BigInt(imm >>> 0)),
+        }
       : { opcode, dst, src, offset, imm },
   );

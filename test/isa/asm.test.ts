@@ -60,7 +60,9 @@ describe('assembler', () => {
   it('reports errors with their line number', () => {
     expect(() => assemble('mov %r0, 1\nfrobnicate %r1')).toThrow(AsmError);
     expect(() => assemble('mov %r0, 1\nfrobnicate %r1')).toThrow(/^line 2: unknown instruction/);
-    expect(() => assemble('exit\n\njne %r1, 0, nowhere')).toThrow(/^line 3: undefined label 'nowhere'/);
+    expect(() => assemble('exit\n\njne %r1, 0, nowhere')).toThrow(
+      /^line 3: undefined label 'nowhere'/,
+    );
     expect(() => assemble('mov %r11, 1')).toThrow(/^line 1: expected a register/);
     expect(() => assemble('ldxw %r0, %r1')).toThrow(/^line 1: expected a memory operand/);
     expect(() => assemble('mov %r0')).toThrow(/^line 1: expected 2 operands/);

@@ -27,13 +27,21 @@ function llvmListing(bytes: Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), 'bpfscope-disasm-'));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let src = '\t.text\n\t.globl f\nf:\n';
-  for (let i = 0; i < bytes.length; i += 8) src += `\t.quad 0x${view.getBigUint64(i, true).toString(16)}\n`;
+  for (let i = 0; i < bytes.length; i += 8)
+    src += `\t.quad 0x${view.getBigUint64(i, true).toString(16)}\n`;
   writeFileSync(join(dir, 'x.s'), src);
-  execFileSync('llvm-mc-14', ['-triple', 'bpfel', '-filetype=obj', 'x.s', '-o', 'x.o'], { cwd: dir });
+  execFileSync('llvm-mc-14', ['-triple', 'bpfel', '-filetype=obj', 'x.s', '-o', 'x.o'], {
+    cwd: dir,
+  });
   return execFileSync('llvm-objdump-14', ['-d', 'x.o'], { cwd: dir, encoding: 'utf8' });
 }
 
-const ours = (bytes: Uint8Array) => objdumpListing(bytes, { fileName: 'x.o', sectionName: '.text', symbols: [{ name: 'f', offset: 0 }] });
+const ours = (bytes: Uint8Array) =>
+  objdumpListing(bytes, {
+    fileName: 'x.o',
+    sectionName: '.text',
+    symbols: [{ name: 'f', offset: 0 }],
+  });
 
 describe('disassembler', () => {
   it('prints the golden listing', () => {
@@ -78,7 +86,10 @@ describe('disassembler', () => {
   });
 
   it.skipIf(!haveLlvm)('matches llvm-objdump-14 on random bytes', () => {
-    const bytes = fc.sample(fc.uint8Array({ minLength: 8, maxLength: 8 }), { numRuns: 3000, seed: 7 });
+    const bytes = fc.sample(fc.uint8Array({ minLength: 8, maxLength: 8 }), {
+      numRuns: 3000,
+      seed: 7,
+    });
     const all = new Uint8Array(bytes.length * 8);
     bytes.forEach((s, i) => all.set(s, i * 8));
     expect(ours(all)).toBe(llvmListing(all));
@@ -98,18 +109,31 @@ describe('disassembler', () => {
     expect(ours(bytes)).toBe(llvmListing(bytes));
   });
 
-  it.skipIf(!haveClang)('matches llvm-objdump-14 on a clang-compiled object with LBB labels', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bpfscope-clang-'));
-    writeFileSync(join(dir, 'c.c'), 'int f(int *p){ int s=0; for(int i=0;i<*p;i++){ if (p[i] > 2) s+=p[i]*3; } return s; }\n');
-    execFileSync('clang-14', ['-O2', '-target', 'bpf', '-c', 'c.c', '-o', 'c.o'], { cwd: dir });
-    execFileSync('llvm-objcopy-14', ['-O', 'binary', '--only-section=.text', 'c.o', 'c.bin'], { cwd: dir });
-    const symbols = execFileSync('llvm-objdump-14', ['-t', 'c.o'], { cwd: dir, encoding: 'utf8' })
-      .split('\n')
-      .map((l) => /^([0-9a-f]{16}) .*\.text\t[0-9a-f]+ (\S+)$/.exec(l))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ name: m[2]!, offset: parseInt(m[1]!, 16) }));
-    const bytes = new Uint8Array(readFileSync(join(dir, 'c.bin')));
-    const expected = execFileSync('llvm-objdump-14', ['-d', 'c.o'], { cwd: dir, encoding: 'utf8' });
-    expect(objdumpListing(bytes, { fileName: 'c.o', sectionName: '.text', symbols })).toBe(expected);
-  });
+  it.skipIf(!haveClang)(
+    'matches llvm-objdump-14 on a clang-compiled object with LBB labels',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bpfscope-clang-'));
+      writeFileSync(
+        join(dir, 'c.c'),
+        'int f(int *p){ int s=0; for(int i=0;i<*p;i++){ if (p[i] > 2) s+=p[i]*3; } return s; }\n',
+      );
+      execFileSync('clang-14', ['-O2', '-target', 'bpf', '-c', 'c.c', '-o', 'c.o'], { cwd: dir });
+      execFileSync('llvm-objcopy-14', ['-O', 'binary', '--only-section=.text', 'c.o', 'c.bin'], {
+        cwd: dir,
+      });
+      const symbols = execFileSync('llvm-objdump-14', ['-t', 'c.o'], { cwd: dir, encoding: 'utf8' })
+        .split('\n')
+        .map((l) => /^([0-9a-f]{16}) .*\.text\t[0-9a-f]+ (\S+)$/.exec(l))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => ({ name: m[2]!, offset: parseInt(m[1]!, 16) }));
+      const bytes = new Uint8Array(readFileSync(join(dir, 'c.bin')));
+      const expected = execFileSync('llvm-objdump-14', ['-d', 'c.o'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(objdumpListing(bytes, { fileName: 'c.o', sectionName: '.text', symbols })).toBe(
+        expected,
+      );
+    },
+  );
 });

@@ -33,7 +33,13 @@ describe('encode/decode', () => {
   it('builds the documented forms', () => {
     expect(b.mov64Imm(1, -1)).toEqual({ opcode: 0xb7, dst: 1, src: 0, offset: 0, imm: -1 });
     expect(b.alu32Reg(AluOp.ADD, 2, 3).opcode).toBe(0x0c);
-    expect(b.ldxMem(Size.DW, 0, 10, -8)).toEqual({ opcode: 0x79, dst: 0, src: 10, offset: -8, imm: 0 });
+    expect(b.ldxMem(Size.DW, 0, 10, -8)).toEqual({
+      opcode: 0x79,
+      dst: 0,
+      src: 10,
+      offset: -8,
+      imm: 0,
+    });
     expect(b.ldMapFd(1, 4)).toMatchObject({ opcode: 0x18, dst: 1, src: 1, imm: 4, imm64: 4n });
     expect(b.call(14)).toEqual({ opcode: 0x85, dst: 0, src: 0, offset: 0, imm: 14 });
     expect(b.ja32(-3).opcode).toBe(0x06);

@@ -36,7 +36,11 @@ describe('attach points', () => {
   it('resolves short library names like bpftrace', () => {
     expect(names('uprobe:libc:malloc')).toEqual(['uprobe:/lib/x86_64-linux-gnu/libc.so.6:malloc']);
     const p = host.resolveAttachPoint('uretprobe:libc:malloc');
-    expect(p.ok && p.points[0]).toMatchObject({ provider: 'uretprobe', target: '/lib/x86_64-linux-gnu/libc.so.6', func: 'malloc' });
+    expect(p.ok && p.points[0]).toMatchObject({
+      provider: 'uretprobe',
+      target: '/lib/x86_64-linux-gnu/libc.so.6',
+      func: 'malloc',
+    });
   });
 
   it('computes interval and profile periods; numbers are read as C does', () => {
@@ -67,8 +71,16 @@ describe('attach points', () => {
     expect(opens).toContain('tracepoint:syscalls:sys_enter_open');
     expect(opens.every((n) => n.startsWith('tracepoint:syscalls:sys_enter_open'))).toBe(true);
     expect(names('tracepoint:*:sched_switch')).toEqual(['tracepoint:sched:sched_switch']);
-    expect(names('kprobe:vfs_*')).toEqual(expect.arrayContaining(['kprobe:vfs_read', 'kprobe:vfs_write', 'kprobe:vfs_open']));
-    expect(names('uprobe:/bin/bash:read*')).toEqual(['uprobe:/bin/bash:read_command', 'uprobe:/bin/bash:reader_loop', 'uprobe:/bin/bash:readline'].sort());
+    expect(names('kprobe:vfs_*')).toEqual(
+      expect.arrayContaining(['kprobe:vfs_read', 'kprobe:vfs_write', 'kprobe:vfs_open']),
+    );
+    expect(names('uprobe:/bin/bash:read*')).toEqual(
+      [
+        'uprobe:/bin/bash:read_command',
+        'uprobe:/bin/bash:reader_loop',
+        'uprobe:/bin/bash:readline',
+      ].sort(),
+    );
     expect(names('usdt:/usr/lib/postgresql/15/bin/postgres:query__*')).toEqual([
       'usdt:/usr/lib/postgresql/15/bin/postgres:postgresql:query__done',
       'usdt:/usr/lib/postgresql/15/bin/postgres:postgresql:query__start',
@@ -84,7 +96,9 @@ describe('attach points', () => {
     expect(error('kprobe:')).toBe('kprobes should be attached to a function');
     expect(error('kprobe:a:b:c')).toBe('kprobe probe type requires 1 argument');
     expect(error('uprobe:/bin/bash')).toBe('uprobe probe type requires 2 arguments');
-    expect(error('uprobe:/bin/nonexist:foo')).toBe("uprobe target file '/bin/nonexist' does not exist or is not executable");
+    expect(error('uprobe:/bin/nonexist:foo')).toBe(
+      "uprobe target file '/bin/nonexist' does not exist or is not executable",
+    );
     expect(error('interval:100')).toBe('interval probe type requires 2 arguments');
     expect(error('interval:xs:10')).toBe('xs is not an accepted unit of time');
     expect(error('profile:ns:10')).toBe('ns is not an accepted unit of time');
@@ -102,7 +116,11 @@ describe('attach points', () => {
   it('treats an unknown probe type as bpftrace does (a fatal error)', () => {
     for (const raw of ['foo:bar', 'begin', 'sched:sched_switch']) {
       const r = host.resolveAttachPoint(raw);
-      expect(r).toEqual({ ok: false, message: 'Invalid probe type made it to attachpoint parser', fatal: true });
+      expect(r).toEqual({
+        ok: false,
+        message: 'Invalid probe type made it to attachpoint parser',
+        fatal: true,
+      });
     }
   });
 

@@ -1,27 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS } from '../../probes/event';
 import { decodeTracepointRecord } from '../../probes/record';
-import { createSimulatedSource, listWorkloads, UnknownWorkloadError } from '../../probes/sim/source';
+import {
+  createSimulatedSource,
+  listWorkloads,
+  UnknownWorkloadError,
+} from '../../probes/sim/source';
 import { bundledTracepoints } from '../../probes/tracepoints';
 import { attach, collect, readCString, u64 } from './helpers';
 
 const tracepoints = bundledTracepoints();
-const sim = (options: Parameters<typeof createSimulatedSource>[0] = {}) => createSimulatedSource({ tracepoints, ...options });
+const sim = (options: Parameters<typeof createSimulatedSource>[0] = {}) =>
+  createSimulatedSource({ tracepoints, ...options });
 
 function fingerprint(events: ReturnType<typeof collect>): string {
-  return events.map((e) => `${e.ts} ${e.cpu} ${e.pid}/${e.tid} ${e.comm} ${e.probe} ${Buffer.from(e.ctx).toString('hex')}`).join('\n');
+  return events
+    .map(
+      (e) =>
+        `${e.ts} ${e.cpu} ${e.pid}/${e.tid} ${e.comm} ${e.probe} ${Buffer.from(e.ctx).toString('hex')}`,
+    )
+    .join('\n');
 }
 
 describe('simulated workloads', () => {
   it('lists at least three workloads with descriptions', () => {
     const list = listWorkloads();
-    expect(list.map((w) => w.name)).toEqual(expect.arrayContaining(['webserver', 'build', 'database']));
+    expect(list.map((w) => w.name)).toEqual(
+      expect.arrayContaining(['webserver', 'build', 'database']),
+    );
     for (const w of list) expect(w.description.length).toBeGreaterThan(10);
     expect(() => createSimulatedSource({ workload: 'nope' })).toThrow(UnknownWorkloadError);
   });
 
   it('is deterministic for a seed and differs across seeds', () => {
-    const probes = ['tracepoint:raw_syscalls:sys_enter', 'tracepoint:sched:sched_switch', 'kprobe:vfs_read', 'profile:hz:49'];
+    const probes = [
+      'tracepoint:raw_syscalls:sys_enter',
+      'tracepoint:sched:sched_switch',
+      'kprobe:vfs_read',
+      'profile:hz:49',
+    ];
     const a = fingerprint(collect(sim({ seed: 7 }), ...probes));
     const b = fingerprint(collect(sim({ seed: 7 }), ...probes));
     const c = fingerprint(collect(sim({ seed: 8 }), ...probes));
@@ -35,15 +52,35 @@ describe('simulated workloads', () => {
 
   it('attaching more probes does not change the events of the others', () => {
     const alone = collect(sim(), 'tracepoint:syscalls:sys_enter_openat');
-    const mixed = collect(sim(), 'tracepoint:syscalls:sys_enter_openat', 'tracepoint:sched:*', 'uprobe:libc:malloc').filter((e) => e.probe === 'tracepoint:syscalls:sys_enter_openat');
-    expect(mixed.map((e) => `${e.ts} ${e.tid} ${e.comm}`)).toEqual(alone.map((e) => `${e.ts} ${e.tid} ${e.comm}`));
+    const mixed = collect(
+      sim(),
+      'tracepoint:syscalls:sys_enter_openat',
+      'tracepoint:sched:*',
+      'uprobe:libc:malloc',
+    ).filter((e) => e.probe === 'tracepoint:syscalls:sys_enter_openat');
+    expect(mixed.map((e) => `${e.ts} ${e.tid} ${e.comm}`)).toEqual(
+      alone.map((e) => `${e.ts} ${e.tid} ${e.comm}`),
+    );
   });
 
   for (const { name } of listWorkloads()) {
     it(`${name}: events are time ordered, inside the run, and only for attached probes`, () => {
       const source = sim({ workload: name });
-      const points = attach(source, 'tracepoint:syscalls:sys_enter_*', 'tracepoint:syscalls:sys_exit_*', 'tracepoint:sched:*', 'tracepoint:block:*', 'kprobe:vfs_*', 'kretprobe:vfs_*', 'profile:hz:99');
-      const attached = new Set(points.filter((p) => !p.name.startsWith('tracepoint:syscalls:sys_enter_openat')).map((p) => p.name));
+      const points = attach(
+        source,
+        'tracepoint:syscalls:sys_enter_*',
+        'tracepoint:syscalls:sys_exit_*',
+        'tracepoint:sched:*',
+        'tracepoint:block:*',
+        'kprobe:vfs_*',
+        'kretprobe:vfs_*',
+        'profile:hz:99',
+      );
+      const attached = new Set(
+        points
+          .filter((p) => !p.name.startsWith('tracepoint:syscalls:sys_enter_openat'))
+          .map((p) => p.name),
+      );
       const events = [...source.events({ probes: points.filter((p) => attached.has(p.name)) })];
       expect(events.length).toBeGreaterThan(500);
       let last = source.startNs;
@@ -60,7 +97,11 @@ describe('simulated workloads', () => {
   }
 
   it('writes syscall records with real paths, errors and common_pid', () => {
-    const events = collect(sim(), 'tracepoint:syscalls:sys_enter_openat', 'tracepoint:syscalls:sys_exit_openat');
+    const events = collect(
+      sim(),
+      'tracepoint:syscalls:sys_enter_openat',
+      'tracepoint:syscalls:sys_exit_openat',
+    );
     const format = tracepoints.format('syscalls', 'sys_enter_openat')!;
     const paths = new Set<string>();
     for (const e of events.filter((x) => x.probe.endsWith('enter_openat'))) {
@@ -73,7 +114,9 @@ describe('simulated workloads', () => {
     expect([...paths].some((p) => p.startsWith('/var/www/html/'))).toBe(true);
     expect(paths.size).toBeGreaterThan(10);
     const exit = tracepoints.format('syscalls', 'sys_exit_openat')!;
-    const rets = events.filter((x) => x.probe.endsWith('exit_openat')).map((e) => decodeTracepointRecord(exit, e.ctx, e.memory).ret as bigint);
+    const rets = events
+      .filter((x) => x.probe.endsWith('exit_openat'))
+      .map((e) => decodeTracepointRecord(exit, e.ctx, e.memory).ret as bigint);
     expect(rets).toContain(-2n);
     expect(rets.some((r) => r >= 3n)).toBe(true);
   });
@@ -87,7 +130,9 @@ describe('simulated workloads', () => {
     expect(k.kstack!.length).toBeGreaterThan(1);
     const source = sim();
     expect(source.symbols.symbolize(k.kstack![0]!, true)).toBe('do_sys_openat2');
-    expect(source.symbols.symbolize(k.kstack!.at(-1)!, true)).toMatch(/^entry_SYSCALL_64_after_hwframe\+\d+$/);
+    expect(source.symbols.symbolize(k.kstack!.at(-1)!, true)).toMatch(
+      /^entry_SYSCALL_64_after_hwframe\+\d+$/,
+    );
     const r = events.find((e) => e.probe === 'kretprobe:vfs_read')!;
     expect(BigInt.asIntN(64, u64(r.ctx, PT_REGS.ax)) >= 0n).toBe(true);
   });
@@ -102,14 +147,22 @@ describe('simulated workloads', () => {
   });
 
   it('follows fork and exec: comm changes after execve', () => {
-    const events = collect(sim({ durationNs: 3_000_000_000n }), 'tracepoint:sched:sched_process_fork', 'tracepoint:sched:sched_process_exec', 'tracepoint:syscalls:sys_enter_execve', 'tracepoint:syscalls:sys_exit_execve');
+    const events = collect(
+      sim({ durationNs: 3_000_000_000n }),
+      'tracepoint:sched:sched_process_fork',
+      'tracepoint:sched:sched_process_exec',
+      'tracepoint:syscalls:sys_enter_execve',
+      'tracepoint:syscalls:sys_exit_execve',
+    );
     const enter = events.find((e) => e.probe.endsWith('sys_enter_execve'))!;
     expect(enter.comm).toBe('bash');
     const exit = events.find((e) => e.probe.endsWith('sys_exit_execve') && e.tid === enter.tid)!;
     expect(['ls', 'cat', 'grep', 'ps', 'vim.basic']).toContain(exit.comm);
     const execFormat = tracepoints.format('sched', 'sched_process_exec')!;
     const exec = events.find((e) => e.probe.endsWith('sched_process_exec') && e.tid === enter.tid)!;
-    expect(decodeTracepointRecord(execFormat, exec.ctx, exec.memory).filename).toMatch(/^\/usr\/bin\//);
+    expect(decodeTracepointRecord(execFormat, exec.ctx, exec.memory).filename).toMatch(
+      /^\/usr\/bin\//,
+    );
   });
 
   it('fires profile on every CPU and interval on CPU 0, with symbolised stacks', () => {
@@ -129,7 +182,11 @@ describe('simulated workloads', () => {
   });
 
   it('issues and completes block requests', () => {
-    const events = collect(sim({ workload: 'database' }), 'tracepoint:block:block_rq_issue', 'tracepoint:block:block_rq_complete');
+    const events = collect(
+      sim({ workload: 'database' }),
+      'tracepoint:block:block_rq_issue',
+      'tracepoint:block:block_rq_complete',
+    );
     const issue = tracepoints.format('block', 'block_rq_issue')!;
     const issued = events.filter((e) => e.probe.endsWith('issue'));
     expect(issued.length).toBeGreaterThan(3);

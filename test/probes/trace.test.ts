@@ -17,7 +17,11 @@ const tracepoints = bundledTracepoints();
 const dir = mkdtempSync(join(tmpdir(), 'bpfscope-trace-'));
 
 function same(a: Event, b: Event): void {
-  expect({ ...b, ctx: Buffer.from(b.ctx).toString('hex'), memory: b.memory.map((m) => ({ ...m, bytes: Buffer.from(m.bytes).toString('hex') })) }).toEqual({
+  expect({
+    ...b,
+    ctx: Buffer.from(b.ctx).toString('hex'),
+    memory: b.memory.map((m) => ({ ...m, bytes: Buffer.from(m.bytes).toString('hex') })),
+  }).toEqual({
     ...a,
     ctx: Buffer.from(a.ctx).toString('hex'),
     memory: a.memory.map((m) => ({ ...m, bytes: Buffer.from(m.bytes).toString('hex') })),
@@ -39,7 +43,17 @@ const HEADER = '{"format": "bpfscope-trace", "version": 1}';
 describe('recorded traces', () => {
   it('round-trips a simulated run byte for byte (record → replay)', () => {
     const source = createSimulatedSource({ tracepoints, durationNs: 300_000_000n });
-    const patterns = ['tracepoint:syscalls:sys_enter_openat', 'tracepoint:sched:sched_switch', 'tracepoint:sched:sched_process_exec', 'kprobe:do_sys_openat2', 'kretprobe:vfs_read', 'uretprobe:/bin/bash:readline', 'profile:hz:49', 'interval:ms:100', 'kfunc:vfs_read'];
+    const patterns = [
+      'tracepoint:syscalls:sys_enter_openat',
+      'tracepoint:sched:sched_switch',
+      'tracepoint:sched:sched_process_exec',
+      'kprobe:do_sys_openat2',
+      'kretprobe:vfs_read',
+      'uretprobe:/bin/bash:readline',
+      'profile:hz:49',
+      'interval:ms:100',
+      'kfunc:vfs_read',
+    ];
     const points = attach(source, ...patterns);
     const path = join(dir, 'run.jsonl');
     const writer = createTraceWriter(path, source, points);
@@ -60,7 +74,9 @@ describe('recorded traces', () => {
     // Stacks symbolise the same through the replay's symbol table.
     const withStack = original.find((e) => e.kstack && e.kstack.length > 0)!;
     const replayed = again[original.indexOf(withStack)]!;
-    expect(replayed.kstack!.map((a) => replay.symbols.symbolize(a, true))).toEqual(withStack.kstack!.map((a) => source.symbols.symbolize(a, true)));
+    expect(replayed.kstack!.map((a) => replay.symbols.symbolize(a, true))).toEqual(
+      withStack.kstack!.map((a) => source.symbols.symbolize(a, true)),
+    );
   });
 
   it('an aborted recording leaves no file behind', () => {
@@ -82,13 +98,39 @@ describe('recorded traces', () => {
       '{"ts": 1001100, "pid": 900, "comm": "bash", "probe": "kprobe:vfs_read", "args": [3, "0x7ffd0000", 4096], "kstack": ["vfs_read+5", "ksys_read+99", "my_module_fn"]}',
     ].join('\n');
     const source = replayFromText(text, 'hand.jsonl', { liveTracepoints: false });
-    const events = collect(source, 'tracepoint:syscalls:sys_enter_openat', 'tracepoint:sched:sched_switch', 'uretprobe:/bin/bash:readline', 'kprobe:vfs_read');
-    expect(events.map((e) => e.probe)).toEqual(['tracepoint:syscalls:sys_enter_openat', 'tracepoint:sched:sched_switch', 'uretprobe:/bin/bash:readline', 'kprobe:vfs_read']);
+    const events = collect(
+      source,
+      'tracepoint:syscalls:sys_enter_openat',
+      'tracepoint:sched:sched_switch',
+      'uretprobe:/bin/bash:readline',
+      'kprobe:vfs_read',
+    );
+    expect(events.map((e) => e.probe)).toEqual([
+      'tracepoint:syscalls:sys_enter_openat',
+      'tracepoint:sched:sched_switch',
+      'uretprobe:/bin/bash:readline',
+      'kprobe:vfs_read',
+    ]);
     const [open, sw, readline, kprobe] = events as [Event, Event, Event, Event];
-    expect(open).toMatchObject({ ts: 1000500n, cpu: 1, pid: 812, tid: 815, uid: 1000, comm: 'nginx' });
-    expect(decodeTracepointRecord(tracepoints.format('syscalls', 'sys_enter_openat')!, open.ctx, open.memory)).toMatchObject({ dfd: -100n, filename: '/etc/hosts', flags: 524288n, common_pid: 815n });
+    expect(open).toMatchObject({
+      ts: 1000500n,
+      cpu: 1,
+      pid: 812,
+      tid: 815,
+      uid: 1000,
+      comm: 'nginx',
+    });
+    expect(
+      decodeTracepointRecord(
+        tracepoints.format('syscalls', 'sys_enter_openat')!,
+        open.ctx,
+        open.memory,
+      ),
+    ).toMatchObject({ dfd: -100n, filename: '/etc/hosts', flags: 524288n, common_pid: 815n });
     expect(sw).toMatchObject({ tid: 812, uid: 0, gid: 0, cpu: 0 });
-    expect(decodeTracepointRecord(tracepoints.format('sched', 'sched_switch')!, sw.ctx, [])).toMatchObject({ prev_comm: 'nginx', next_comm: 'swapper/1' });
+    expect(
+      decodeTracepointRecord(tracepoints.format('sched', 'sched_switch')!, sw.ctx, []),
+    ).toMatchObject({ prev_comm: 'nginx', next_comm: 'swapper/1' });
     expect(readCString(readline, u64(readline.ctx, PT_REGS.ax))).toBe('ls -la');
     expect(u64(kprobe.ctx, PT_REGS.si)).toBe(0x7ffd0000n);
     expect(source.symbols.symbolize(kprobe.kstack![0]!, true)).toBe('vfs_read+5');
@@ -96,15 +138,33 @@ describe('recorded traces', () => {
   });
 
   it('generates interval ticks over the trace when it has none', () => {
-    const text = [HEADER.replace('}', ', "start_ns": 0, "end_ns": 1000000000}'), '{"ts": 5, "probe": "tracepoint:sched:sched_switch", "args": {}}'].join('\n');
-    const events = collect(replayFromText(text, 't.jsonl', { liveTracepoints: false }), 'interval:ms:250', 'tracepoint:sched:sched_switch');
-    expect(events.map((e) => `${e.ts} ${e.probe}`)).toEqual(['5 tracepoint:sched:sched_switch', ...[1, 2, 3, 4].map((i) => `${i * 250_000_000} interval:ms:250`)]);
+    const text = [
+      HEADER.replace('}', ', "start_ns": 0, "end_ns": 1000000000}'),
+      '{"ts": 5, "probe": "tracepoint:sched:sched_switch", "args": {}}',
+    ].join('\n');
+    const events = collect(
+      replayFromText(text, 't.jsonl', { liveTracepoints: false }),
+      'interval:ms:250',
+      'tracepoint:sched:sched_switch',
+    );
+    expect(events.map((e) => `${e.ts} ${e.probe}`)).toEqual([
+      '5 tracepoint:sched:sched_switch',
+      ...[1, 2, 3, 4].map((i) => `${i * 250_000_000} interval:ms:250`),
+    ]);
   });
 
   it('detects gzip by its magic bytes', () => {
     const path = join(dir, 'small.jsonl.gz');
-    writeFileSync(path, gzipSync(`${HEADER}\n{"ts": 1, "probe": "tracepoint:sched:sched_switch", "args": {"next_pid": 4}}\n`));
-    const events = collect(openReplay(path, { liveTracepoints: false }), 'tracepoint:sched:sched_switch');
+    writeFileSync(
+      path,
+      gzipSync(
+        `${HEADER}\n{"ts": 1, "probe": "tracepoint:sched:sched_switch", "args": {"next_pid": 4}}\n`,
+      ),
+    );
+    const events = collect(
+      openReplay(path, { liveTracepoints: false }),
+      'tracepoint:sched:sched_switch',
+    );
     expect(events.length).toBe(1);
   });
 
@@ -114,16 +174,34 @@ describe('recorded traces', () => {
       [[HEADER, '', '{"probe": "tracepoint:sched:sched_switch"}'], 3, /missing "ts"/],
       [[HEADER, '{"ts": 1}'], 2, /missing "probe"/],
       [[HEADER, '{"ts": "soon", "probe": "BEGIN"}'], 2, /"ts" must be an integer/],
-      [[HEADER, '{"ts": 5, "probe": "tracepoint:sched:sched_switch"}', '{"ts": 4, "probe": "tracepoint:sched:sched_switch"}'], 3, /time order/],
-      [[HEADER, '{"ts": 5, "probe": "tracepoint:nope:nope", "args": {}}'], 2, /unknown tracepoint nope:nope/],
-      [[HEADER, '{"ts": 5, "probe": "tracepoint:sched:sched_switch", "args": {"bogus": 1}}'], 2, /no field "bogus"/],
+      [
+        [
+          HEADER,
+          '{"ts": 5, "probe": "tracepoint:sched:sched_switch"}',
+          '{"ts": 4, "probe": "tracepoint:sched:sched_switch"}',
+        ],
+        3,
+        /time order/,
+      ],
+      [
+        [HEADER, '{"ts": 5, "probe": "tracepoint:nope:nope", "args": {}}'],
+        2,
+        /unknown tracepoint nope:nope/,
+      ],
+      [
+        [HEADER, '{"ts": 5, "probe": "tracepoint:sched:sched_switch", "args": {"bogus": 1}}'],
+        2,
+        /no field "bogus"/,
+      ],
       [[HEADER, '{"ts": 5, "probe": "kprobe:vfs_read", "args": {"a": 1}}'], 2, /must be an array/],
       [[HEADER, '[1, 2]'], 2, /expected a JSON object/],
       [['{"format": "something-else"}'], 1, /not a bpfscope trace/],
       [['{"format": "bpfscope-trace", "version": 2}'], 1, /unsupported trace version/],
     ];
     for (const [lines, line, message] of cases) {
-      const e = errorOf(() => replayFromText(lines.join('\n'), 'bad.jsonl', { liveTracepoints: false }));
+      const e = errorOf(() =>
+        replayFromText(lines.join('\n'), 'bad.jsonl', { liveTracepoints: false }),
+      );
       expect(e.file).toBe('bad.jsonl');
       expect(e.line).toBe(line);
       expect(e.detail).toMatch(message);
@@ -144,6 +222,11 @@ describe('recorded traces', () => {
       const events = collect(source, 'tracepoint:syscalls:sys_enter_openat');
       expect(events.length).toBeGreaterThan(0);
     }
-    expect(readFileSync(new URL('../../examples/traces/webserver-openat.jsonl', import.meta.url), 'utf8').split('\n')[0]).toMatch(/"format":"bpfscope-trace"/);
+    expect(
+      readFileSync(
+        new URL('../../examples/traces/webserver-openat.jsonl', import.meta.url),
+        'utf8',
+      ).split('\n')[0],
+    ).toMatch(/"format":"bpfscope-trace"/);
   });
 });

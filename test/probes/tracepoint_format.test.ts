@@ -28,22 +28,52 @@ describe('tracepoint format parser', () => {
     const f = parseTracepointFormat(OPENAT, 'syscalls');
     expect(f).toMatchObject({ category: 'syscalls', name: 'sys_enter_openat', id: 782, size: 48 });
     const field = (n: string) => f.fields.find((x) => x.name === n)!;
-    expect(f.fields.map((x) => x.name)).toEqual(['common_type', 'common_flags', 'common_preempt_count', 'common_pid', '__syscall_nr', 'dfd', 'filename', 'flags', 'mode']);
-    expect(field('common_pid')).toMatchObject({ offset: 4, size: 4, signed: true, type: { kind: 'int', size: 4, signed: true } });
+    expect(f.fields.map((x) => x.name)).toEqual([
+      'common_type',
+      'common_flags',
+      'common_preempt_count',
+      'common_pid',
+      '__syscall_nr',
+      'dfd',
+      'filename',
+      'flags',
+      'mode',
+    ]);
+    expect(field('common_pid')).toMatchObject({
+      offset: 4,
+      size: 4,
+      signed: true,
+      type: { kind: 'int', size: 4, signed: true },
+    });
     // `int` widened to 8 bytes stays signed (bpftrace prints dfd as -100).
     expect(field('dfd').type).toEqual({ kind: 'int', size: 8, signed: true });
-    expect(field('filename').type).toEqual({ kind: 'pointer', to: { kind: 'int', size: 1, signed: true } });
+    expect(field('filename').type).toEqual({
+      kind: 'pointer',
+      to: { kind: 'int', size: 1, signed: true },
+    });
     expect(field('mode').type).toEqual({ kind: 'int', size: 8, signed: false });
   });
 
   it('types char arrays and __data_loc fields', () => {
     const bundle = bundledTracepoints();
     const sw = bundle.format('sched', 'sched_switch')!;
-    expect(sw.fields.find((f) => f.name === 'prev_comm')).toMatchObject({ size: 16, type: { kind: 'array', element: { kind: 'int', size: 1, signed: true }, length: 16 }, dataLoc: false });
+    expect(sw.fields.find((f) => f.name === 'prev_comm')).toMatchObject({
+      size: 16,
+      type: { kind: 'array', element: { kind: 'int', size: 1, signed: true }, length: 16 },
+      dataLoc: false,
+    });
     const exec = bundle.format('sched', 'sched_process_exec')!;
-    expect(exec.fields.find((f) => f.name === 'filename')).toMatchObject({ size: 4, dataLoc: true, type: { kind: 'int', size: 4, signed: true } });
+    expect(exec.fields.find((f) => f.name === 'filename')).toMatchObject({
+      size: 4,
+      dataLoc: true,
+      type: { kind: 'int', size: 4, signed: true },
+    });
     const raw = bundle.format('raw_syscalls', 'sys_enter')!;
-    expect(raw.fields.find((f) => f.name === 'args')?.type).toEqual({ kind: 'array', element: { kind: 'int', size: 8, signed: false }, length: 6 });
+    expect(raw.fields.find((f) => f.name === 'args')?.type).toEqual({
+      kind: 'array',
+      element: { kind: 'int', size: 8, signed: false },
+      length: 6,
+    });
   });
 
   it('round-trips through format text', () => {
@@ -54,7 +84,12 @@ describe('tracepoint format parser', () => {
   it('lays out records exactly by the format', () => {
     const f = parseTracepointFormat(OPENAT, 'syscalls');
     const memory = new MemoryBuilder();
-    const ctx = buildTracepointRecord(f, { __syscall_nr: 257, dfd: -100, filename: '/etc/hosts', flags: 0o2000000, mode: 0 }, { pid: 812 }, memory);
+    const ctx = buildTracepointRecord(
+      f,
+      { __syscall_nr: 257, dfd: -100, filename: '/etc/hosts', flags: 0o2000000, mode: 0 },
+      { pid: 812 },
+      memory,
+    );
     const view = new DataView(ctx.buffer);
     expect(view.getUint16(0, true)).toBe(782);
     expect(view.getInt32(4, true)).toBe(812);
@@ -65,12 +100,21 @@ describe('tracepoint format parser', () => {
     const address = view.getBigUint64(24, true);
     expect(regions[0]!.address).toBe(address);
     expect(new TextDecoder().decode(regions[0]!.bytes)).toBe('/etc/hosts\0');
-    expect(decodeTracepointRecord(f, ctx, regions)).toMatchObject({ dfd: -100n, filename: '/etc/hosts', common_pid: 812n });
+    expect(decodeTracepointRecord(f, ctx, regions)).toMatchObject({
+      dfd: -100n,
+      filename: '/etc/hosts',
+      common_pid: 812n,
+    });
   });
 
   it('stores __data_loc strings after the fixed record', () => {
     const exec = bundledTracepoints().format('sched', 'sched_process_exec')!;
-    const ctx = buildTracepointRecord(exec, { filename: '/usr/bin/ls', pid: 7, old_pid: 7 }, { pid: 7 }, new MemoryBuilder());
+    const ctx = buildTracepointRecord(
+      exec,
+      { filename: '/usr/bin/ls', pid: 7, old_pid: 7 },
+      { pid: 7 },
+      new MemoryBuilder(),
+    );
     const field = exec.fields.find((f) => f.name === 'filename')!;
     const loc = new DataView(ctx.buffer).getUint32(field.offset, true);
     const offset = loc & 0xffff;
@@ -81,19 +125,22 @@ describe('tracepoint format parser', () => {
   });
 
   const live = liveTracepoints();
-  it.skipIf(!live)('parses every live tracefs format of the bundled categories the same as the bundle', () => {
-    const bundle = bundledTracepoints();
-    let compared = 0;
-    for (const name of bundle.names()) {
-      const [cat, tp] = name.split(':') as [string, string];
-      const path = `/sys/kernel/tracing/events/${cat}/${tp}/format`;
-      if (!existsSync(path)) continue;
-      const text = readFileSync(path, 'utf8');
-      expect(parseTracepointFormat(text, cat)).toEqual(bundle.format(cat, tp));
-      compared++;
-    }
-    expect(compared).toBeGreaterThan(500);
-  });
+  it.skipIf(!live)(
+    'parses every live tracefs format of the bundled categories the same as the bundle',
+    () => {
+      const bundle = bundledTracepoints();
+      let compared = 0;
+      for (const name of bundle.names()) {
+        const [cat, tp] = name.split(':') as [string, string];
+        const path = `/sys/kernel/tracing/events/${cat}/${tp}/format`;
+        if (!existsSync(path)) continue;
+        const text = readFileSync(path, 'utf8');
+        expect(parseTracepointFormat(text, cat)).toEqual(bundle.format(cat, tp));
+        compared++;
+      }
+      expect(compared).toBeGreaterThan(500);
+    },
+  );
 
   it.skipIf(!live)('reads the live sched_switch format', () => {
     const f = live!.format('sched', 'sched_switch')!;

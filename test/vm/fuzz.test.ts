@@ -19,15 +19,46 @@ import { arbInstruction } from '../isa/arbitrary';
 
 const MAPS: MapDef[] = [
   { id: 0, name: '@a', bpfType: BpfMapType.Hash, keySize: 8, valueSize: 16, maxEntries: 4 },
-  { id: 1, name: '.events', bpfType: BpfMapType.PerfEventArray, keySize: 4, valueSize: 4, maxEntries: 0 },
+  {
+    id: 1,
+    name: '.events',
+    bpfType: BpfMapType.PerfEventArray,
+    keySize: 4,
+    valueSize: 4,
+    maxEntries: 0,
+  },
 ];
 
 const reg = fc.integer({ min: 0, max: 10 });
 const small = fc.integer({ min: -16, max: 64 });
 const stackOff = fc.integer({ min: -72, max: 8 });
 const size = fc.constantFrom(Size.B, Size.H, Size.W, Size.DW);
-const aluOp = fc.constantFrom(AluOp.ADD, AluOp.SUB, AluOp.MUL, AluOp.DIV, AluOp.OR, AluOp.AND, AluOp.LSH, AluOp.RSH, AluOp.MOD, AluOp.XOR, AluOp.MOV, AluOp.ARSH, AluOp.NEG);
-const jmpOp = fc.constantFrom(JmpOp.JEQ, JmpOp.JNE, JmpOp.JGT, JmpOp.JGE, JmpOp.JLT, JmpOp.JLE, JmpOp.JSET, JmpOp.JSGT, JmpOp.JSLT);
+const aluOp = fc.constantFrom(
+  AluOp.ADD,
+  AluOp.SUB,
+  AluOp.MUL,
+  AluOp.DIV,
+  AluOp.OR,
+  AluOp.AND,
+  AluOp.LSH,
+  AluOp.RSH,
+  AluOp.MOD,
+  AluOp.XOR,
+  AluOp.MOV,
+  AluOp.ARSH,
+  AluOp.NEG,
+);
+const jmpOp = fc.constantFrom(
+  JmpOp.JEQ,
+  JmpOp.JNE,
+  JmpOp.JGT,
+  JmpOp.JGE,
+  JmpOp.JLT,
+  JmpOp.JLE,
+  JmpOp.JSET,
+  JmpOp.JSGT,
+  JmpOp.JSLT,
+);
 const jumpOff = fc.integer({ min: -6, max: 6 });
 
 /** Instructions shaped like real programs, so that some pass the verifier. */
@@ -37,12 +68,25 @@ const plausible: fc.Arbitrary<Instruction> = fc.oneof(
   fc.tuple(aluOp, reg, small).map(([op, d, i]) => b.alu64Imm(op, d, i)),
   fc.tuple(aluOp, reg, reg).map(([op, d, s]) => b.alu64Reg(op, d, s)),
   fc.tuple(aluOp, reg, small).map(([op, d, i]) => b.alu32Imm(op, d, i)),
-  fc.tuple(size, reg, fc.constantFrom(10, 1, 0, 6), stackOff).map(([sz, d, s, o]) => b.ldxMem(sz, d, s, s === 1 ? Math.abs(o) : o)),
-  fc.tuple(size, fc.constantFrom(10, 0, 2), reg, stackOff).map(([sz, d, s, o]) => b.stxMem(sz, d, s, o)),
+  fc
+    .tuple(size, reg, fc.constantFrom(10, 1, 0, 6), stackOff)
+    .map(([sz, d, s, o]) => b.ldxMem(sz, d, s, s === 1 ? Math.abs(o) : o)),
+  fc
+    .tuple(size, fc.constantFrom(10, 0, 2), reg, stackOff)
+    .map(([sz, d, s, o]) => b.stxMem(sz, d, s, o)),
   fc.tuple(size, stackOff, small).map(([sz, o, i]) => b.stMem(sz, 10, o, i)),
   fc.tuple(jmpOp, reg, small, jumpOff).map(([op, d, i, o]) => b.jmpImm(op, d, i, o)),
   fc.tuple(jmpOp, reg, reg, jumpOff).map(([op, d, s, o]) => b.jmp32Reg(op, d, s, o)),
-  fc.constantFrom(Helper.map_lookup_elem, Helper.map_update_elem, Helper.probe_read_kernel, Helper.get_current_comm, Helper.ktime_get_ns, Helper.perf_event_output).map((h) => b.call(h)),
+  fc
+    .constantFrom(
+      Helper.map_lookup_elem,
+      Helper.map_update_elem,
+      Helper.probe_read_kernel,
+      Helper.get_current_comm,
+      Helper.ktime_get_ns,
+      Helper.perf_event_output,
+    )
+    .map((h) => b.call(h)),
   fc.tuple(fc.constantFrom(1, 2), fc.constantFrom(0, 1)).map(([d, m]) => b.ldMapFd(d, m)),
   fc.tuple(reg, reg).map(([d]) => b.mov64Reg(d, 10)),
   fc.constant(b.exit()),
@@ -51,7 +95,18 @@ const plausible: fc.Arbitrary<Instruction> = fc.oneof(
 function event(): Event {
   const ctx = new Uint8Array(PT_REGS.size);
   ctx.fill(0x11);
-  return { probe: 'kprobe:f', ts: 5n, cpu: 0, pid: 1, tid: 1, uid: 0, gid: 0, comm: 'x', ctx, memory: [{ address: 0x1111111111111111n, bytes: new Uint8Array(64), kernel: true }] };
+  return {
+    probe: 'kprobe:f',
+    ts: 5n,
+    cpu: 0,
+    pid: 1,
+    tid: 1,
+    uid: 0,
+    gid: 0,
+    comm: 'x',
+    ctx,
+    memory: [{ address: 0x1111111111111111n, bytes: new Uint8Array(64), kernel: true }],
+  };
 }
 
 function attempt(insns: Instruction[]): 'refused' | 'ran' {

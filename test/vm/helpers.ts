@@ -2,7 +2,11 @@
 import type { Instruction } from '../../compiler/isa/instruction';
 import { DecodedProgram, Interpreter, Machine, type HelperFn } from '../../src/runtime/vm';
 
-export function runBare(insns: Instruction[], setup?: (m: Machine) => void, helpers: HelperFn[] = []): bigint {
+export function runBare(
+  insns: Instruction[],
+  setup?: (m: Machine) => void,
+  helpers: HelperFn[] = [],
+): bigint {
   const m = new Machine(helpers);
   m.reset();
   setup?.(m);

@@ -15,7 +15,13 @@ function program(probes: Instruction[][], maps: MapDef[], attach = 'kprobe:f'): 
   return {
     sourceName: 'test',
     source: '',
-    probes: probes.map((insns, index) => ({ index, attachPoints: [attach], bytecode: encode(insns), lines: [], stackSize: 0 })),
+    probes: probes.map((insns, index) => ({
+      index,
+      attachPoints: [attach],
+      bytecode: encode(insns),
+      lines: [],
+      stackSize: 0,
+    })),
     maps,
     printfs: [],
     cats: [],
@@ -30,10 +36,29 @@ function program(probes: Instruction[][], maps: MapDef[], attach = 'kprobe:f'): 
 
 function event(over: Partial<Event> = {}): Event {
   const ctx = new Uint8Array(PT_REGS.size);
-  return { probe: 'kprobe:f', ts: 1000n, cpu: 0, pid: 100, tid: 101, uid: 1000, gid: 1001, comm: 'bash', ctx, memory: [], ...over };
+  return {
+    probe: 'kprobe:f',
+    ts: 1000n,
+    cpu: 0,
+    pid: 100,
+    tid: 101,
+    uid: 1000,
+    gid: 1001,
+    comm: 'bash',
+    ctx,
+    memory: [],
+    ...over,
+  };
 }
 
-const map = (id: number, bpfType: BpfMapType, keySize: number, valueSize: number, maxEntries: number, name = `@m${id}`): MapDef => ({
+const map = (
+  id: number,
+  bpfType: BpfMapType,
+  keySize: number,
+  valueSize: number,
+  maxEntries: number,
+  name = `@m${id}`,
+): MapDef => ({
   id,
   name,
   bpfType,
@@ -43,7 +68,13 @@ const map = (id: number, bpfType: BpfMapType, keySize: number, valueSize: number
 });
 
 /** r2 = &key(fp-8) = ctx->di (first argument, ctx in r6); r1 = map `id`. */
-const keyFromArg = (id: number) => [b.ldxMem(Size.DW, 3, 6, PT_REGS.di), b.stxMem(Size.DW, 10, 3, -8), b.mov64Reg(2, 10), b.alu64Imm(AluOp.ADD, 2, -8), b.ldMapFd(1, id)];
+const keyFromArg = (id: number) => [
+  b.ldxMem(Size.DW, 3, 6, PT_REGS.di),
+  b.stxMem(Size.DW, 10, 3, -8),
+  b.mov64Reg(2, 10),
+  b.alu64Imm(AluOp.ADD, 2, -8),
+  b.ldMapFd(1, id),
+];
 
 /** @m[arg0] = arg0 * 2 with flags; returns the update result. */
 const updateProgram = (id: number, flags: number) => [
@@ -84,12 +115,21 @@ function argEvent(arg: bigint, over: Partial<Event> = {}): Event {
   return e;
 }
 
-const u64 = (bytes: Uint8Array, at = 0) => new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(at, true);
+const u64 = (bytes: Uint8Array, at = 0) =>
+  new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(at, true);
 
 describe('Runtime', () => {
   it('verifies every probe at construction and names the probe', () => {
     try {
-      new Runtime(program([[b.mov64Imm(0, 0), b.exit()], [b.ldxMem(Size.DW, 0, 10, -8), b.exit()]], []));
+      new Runtime(
+        program(
+          [
+            [b.mov64Imm(0, 0), b.exit()],
+            [b.ldxMem(Size.DW, 0, 10, -8), b.exit()],
+          ],
+          [],
+        ),
+      );
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(VerifierError);
@@ -99,9 +139,15 @@ describe('Runtime', () => {
 
   it('hash maps follow the kernel update flags and max_entries', () => {
     const full: number[] = [];
-    const rt = new Runtime(program([updateProgram(0, 0), updateProgram(0, 1), updateProgram(0, 2)], [map(0, BpfMapType.Hash, 8, 8, 2)]), {
-      onMapFull: (id) => full.push(id),
-    });
+    const rt = new Runtime(
+      program(
+        [updateProgram(0, 0), updateProgram(0, 1), updateProgram(0, 2)],
+        [map(0, BpfMapType.Hash, 8, 8, 2)],
+      ),
+      {
+        onMapFull: (id) => full.push(id),
+      },
+    );
     const errno = (v: bigint) => Number(BigInt.asIntN(64, v));
     expect(errno(rt.run(2, argEvent(1n)))).toBe(-ENOENT); // BPF_EXIST on a missing key
     expect(errno(rt.run(0, argEvent(1n)))).toBe(0);
@@ -124,11 +170,18 @@ describe('Runtime', () => {
   it('LRU hash maps evict the least recently used key instead of failing', () => {
     const rt = new Runtime(program([countProgram(0)], [map(0, BpfMapType.LruHash, 8, 8, 2)]));
     for (const k of [1n, 2n, 1n, 3n]) rt.run(0, argEvent(k));
-    expect(rt.mapEntries(0).map((e) => u64(e.key)).sort()).toEqual([1n, 3n]);
+    expect(
+      rt
+        .mapEntries(0)
+        .map((e) => u64(e.key))
+        .sort(),
+    ).toEqual([1n, 3n]);
   });
 
   it('per-CPU maps keep one value per CPU', () => {
-    const rt = new Runtime(program([countProgram(0)], [map(0, BpfMapType.PercpuHash, 8, 8, 10)]), { ncpus: 2 });
+    const rt = new Runtime(program([countProgram(0)], [map(0, BpfMapType.PercpuHash, 8, 8, 10)]), {
+      ncpus: 2,
+    });
     rt.run(0, argEvent(7n, { cpu: 0 }));
     rt.run(0, argEvent(7n, { cpu: 1 }));
     rt.run(0, argEvent(7n, { cpu: 1 }));
@@ -139,7 +192,9 @@ describe('Runtime', () => {
 
   it('array maps are preallocated and reject deletes', () => {
     const del = [b.mov64Reg(6, 1), ...keyFromArg(0), b.call(Helper.map_delete_elem), b.exit()];
-    const rt = new Runtime(program([countProgram(0), del], [map(0, BpfMapType.PercpuArray, 4, 8, 1)]));
+    const rt = new Runtime(
+      program([countProgram(0), del], [map(0, BpfMapType.PercpuArray, 4, 8, 1)]),
+    );
     rt.run(0, argEvent(0n));
     rt.run(0, argEvent(0n));
     expect(Number(BigInt.asIntN(64, rt.run(1, argEvent(0n))))).toBe(-22);
@@ -152,7 +207,13 @@ describe('Runtime', () => {
     const call = (h: Helper) => [b.call(h), b.exit()];
     const rt = new Runtime(
       program(
-        [call(Helper.get_current_pid_tgid), call(Helper.get_current_uid_gid), call(Helper.ktime_get_ns), call(Helper.get_smp_processor_id), call(Helper.get_current_cgroup_id)],
+        [
+          call(Helper.get_current_pid_tgid),
+          call(Helper.get_current_uid_gid),
+          call(Helper.ktime_get_ns),
+          call(Helper.get_smp_processor_id),
+          call(Helper.get_current_cgroup_id),
+        ],
         [],
       ),
     );
@@ -191,11 +252,16 @@ describe('Runtime', () => {
       b.call(Helper.perf_event_output),
       b.exit(),
     ];
-    const rt = new Runtime(program([emit], [map(0, BpfMapType.PerfEventArray, 4, 4, 0, '.events')]));
+    const rt = new Runtime(
+      program([emit], [map(0, BpfMapType.PerfEventArray, 4, 4, 0, '.events')]),
+    );
     expect(rt.run(0, event({ comm: 'nginx' }))).toBe(0n);
     expect(rt.run(0, event({ comm: 'a-very-long-command-name' }))).toBe(0n);
     const records = rt.takeRecords();
-    expect(records.map((r) => Buffer.from(r).toString('latin1'))).toEqual(['nginx' + '\0'.repeat(11), 'a-very-long-com\0']);
+    expect(records.map((r) => Buffer.from(r).toString('latin1'))).toEqual([
+      'nginx' + '\0'.repeat(11),
+      'a-very-long-com\0',
+    ]);
     expect(rt.takeRecords()).toEqual([]);
   });
 
@@ -219,7 +285,12 @@ describe('Runtime', () => {
       b.mov64Reg(0, 6),
       b.exit(),
     ];
-    const rt = new Runtime(program([read(Helper.probe_read_user_str), read(Helper.probe_read_kernel_str)], [map(0, BpfMapType.Hash, 8, 8, 10)]));
+    const rt = new Runtime(
+      program(
+        [read(Helper.probe_read_user_str), read(Helper.probe_read_kernel_str)],
+        [map(0, BpfMapType.Hash, 8, 8, 10)],
+      ),
+    );
     const text = new TextEncoder().encode('hi\0');
     const long = new TextEncoder().encode('abcdefghijkl\0');
     const memory = [
@@ -238,8 +309,18 @@ describe('Runtime', () => {
   });
 
   it('get_stackid stores the kernel or user stack and returns its id', () => {
-    const stackid = (flags: number) => [b.ldMapFd(2, 0), b.mov64Imm(3, flags), b.call(Helper.get_stackid), b.exit()];
-    const rt = new Runtime(program([stackid(0), stackid(1 << 8)], [map(0, BpfMapType.StackTrace, 4, 8 * 4, 100, '.kstack')]));
+    const stackid = (flags: number) => [
+      b.ldMapFd(2, 0),
+      b.mov64Imm(3, flags),
+      b.call(Helper.get_stackid),
+      b.exit(),
+    ];
+    const rt = new Runtime(
+      program(
+        [stackid(0), stackid(1 << 8)],
+        [map(0, BpfMapType.StackTrace, 4, 8 * 4, 100, '.kstack')],
+      ),
+    );
     const e = event({ kstack: [0xffffffff81000010n, 0xffffffff81000020n], ustack: [0x401000n] });
     const k = rt.run(0, e);
     const u = rt.run(1, e);
@@ -252,6 +333,7 @@ describe('Runtime', () => {
   it('has an implementation for every helper the verifier accepts', () => {
     const rt = new Runtime(program([], []));
     const helpers = (rt as unknown as { machine: { helpers: unknown[] } }).machine.helpers;
-    for (const id of HELPER_SPECS.keys()) expect(helpers[id], `helper ${id}`).toBeTypeOf('function');
+    for (const id of HELPER_SPECS.keys())
+      expect(helpers[id], `helper ${id}`).toBeTypeOf('function');
   });
 });

@@ -6,7 +6,7 @@ import type { Builtin, Call } from '../../../grammar/ast';
 import { Helper } from '../../isa/helpers';
 import { Reg } from '../../isa/opcode';
 import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../ptregs';
-import { unsupported } from '../errors';
+import { fail, unsupported } from '../errors';
 import type { ProbeGen } from '../probe-gen';
 import { CTX } from '../regs';
 import { constant, inTemp, type Value } from '../value';
@@ -45,11 +45,11 @@ function func(g: ProbeGen): Value {
     g.regs.write(temp, Reg.R0);
     return inTemp(temp);
   }
-  return register(g, PT_REGS.ip);
+  return register(g, PT_REGS.ip!);
 }
 
 export const contextVariables: Record<string, VariableGen> = {
-  retval: (g) => register(g, PT_REGS.ax),
+  retval: (g) => register(g, PT_REGS.ax!),
   func,
   probe: (g) => constant(BigInt(g.state.probeId(g.points[0]?.name ?? ''))),
   kstack: (g) => stack(g, false),
@@ -68,7 +68,14 @@ export function isArgumentVariable(name: string): boolean {
 export const argumentVariable: VariableGen = argument;
 
 /** `kstack(mode, n)` / `ustack(...)`: the stack id; mode and depth are applied when printing. */
-export const stackFunctions: Record<string, FunctionGen> = {
+export const contextFunctions: Record<string, FunctionGen> = {
   kstack: (g: ProbeGen, _node: Call) => stack(g, false),
   ustack: (g: ProbeGen, _node: Call) => stack(g, true),
+  /** reg("name"): the saved register from pt_regs. */
+  reg: (g: ProbeGen, node: Call) => {
+    const name = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : '';
+    const offset = PT_REGS[name];
+    if (offset === undefined) return fail(`'${name}' is not a valid register`, node.range);
+    return register(g, offset);
+  },
 };

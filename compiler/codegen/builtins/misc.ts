@@ -1,4 +1,5 @@
-// Integer, symbol and map builtins: bswap signal ksym usym kptr uptr delete has_key.
+// Integer, symbol, address, time and map builtins: bswap signal ksym usym kptr uptr delete
+// has_key strftime pton macaddr.
 
 import { endian } from '../../isa/build';
 import { Helper } from '../../isa/helpers';
@@ -7,7 +8,8 @@ import { intWidth, compareValues } from '../arith';
 import { fail } from '../errors';
 import { buildKey, deleteKey, lookup, scriptMap } from '../maps';
 import type { ProbeGen } from '../probe-gen';
-import { constant, inMemory, inTemp } from '../value';
+import { constant, inMemory, inTemp, knownBytes } from '../value';
+import { readMemory } from '../access';
 import { NOTHING, type FunctionGen } from './types';
 
 const bswap: FunctionGen = (g, node, gen) => {
@@ -65,6 +67,62 @@ const hasKey: FunctionGen = (g, node, gen) => {
   return compareValues(g, '!=', inTemp(temp), constant(0n), false);
 };
 
+
+/** strftime(fmt, ns): `{u64 formatId (Program.timeFormats); u64 ns}`, formatted in user space. */
+const strftime: FunctionGen = (g, node, gen) => {
+  const format = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : undefined;
+  if (format === undefined) return fail('strftime expects a string literal format', node.range);
+  const buffer = g.frame.alloc(16);
+  g.e.storeImm(Size.DW, Reg.R10, buffer, g.state.intern(g.state.timeFormats, format));
+  const ns = gen(node.args[1]);
+  g.storeInt(ns, Reg.R10, buffer + 8, 8);
+  g.release(ns);
+  return inMemory(buffer);
+};
+
+/** pton("addr"): the address bytes, known at compile time. */
+const pton: FunctionGen = (g, node) => {
+  const text = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : undefined;
+  const bytes = text === undefined ? undefined : parseAddress(text);
+  if (!bytes) return fail(`pton: invalid address ${JSON.stringify(text ?? '')}`, node.range);
+  return knownBytes(bytes);
+};
+
+function parseAddress(text: string): Uint8Array | undefined {
+  if (!text.includes(':')) {
+    const parts = text.split('.').map(Number);
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+    return new Uint8Array(parts);
+  }
+  const [head, tail = ''] = text.split('::');
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const left = groups(head);
+  const right = text.includes('::') ? groups(tail) : [];
+  const missing = 8 - left.length - right.length;
+  if (missing < 0 || (!text.includes('::') && missing !== 0)) return undefined;
+  const all = [...left, ...Array<string>(missing).fill('0'), ...right];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const v = parseInt(all[i], 16);
+    if (!/^[0-9a-fA-F]{1,4}$/.test(all[i]) || Number.isNaN(v)) return undefined;
+    out[i * 2] = v >> 8;
+    out[i * 2 + 1] = v & 0xff;
+  }
+  return out;
+}
+
+/** macaddr(p): the 6 bytes at a pointer or of an array. */
+const macaddr: FunctionGen = (g, node, gen) => {
+  const source = node.args[0];
+  const type = g.typeOf(source);
+  if (type.kind === 'array' || type.kind === 'string') {
+    const buffer = g.allocZeroed(6);
+    g.copy(Reg.R10, buffer, Reg.R10, g.materialize(gen(source)), 6);
+    return inMemory(buffer);
+  }
+  return readMemory(g, gen(source), g.typeOf(node));
+};
+
 export const miscFunctions: Record<string, FunctionGen> = {
   bswap,
   signal,
@@ -74,4 +132,7 @@ export const miscFunctions: Record<string, FunctionGen> = {
   uptr: identity,
   delete: deleteElement,
   has_key: hasKey,
+  strftime,
+  pton,
+  macaddr,
 };

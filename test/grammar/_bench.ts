@@ -1,2 +1,0 @@
-import { parseBenchmark } from '../../grammar/bench';
-console.log(parseBenchmark());
