@@ -101,8 +101,11 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       } else if (c === '/' && src[pos + 1] === '*') {
         const close = src.indexOf('*/', pos + 2);
         if (close < 0) {
+          // 0.17 moves the location's start past each newline inside a comment.
+          const lastNewline = src.lastIndexOf('\n');
+          const start = Math.max(step, lastNewline >= pos ? lastNewline + 1 : step);
           pos = src.length;
-          fail('end of file during comment', pos);
+          diagnostics.push(error('end of file during comment', source.range(start, pos)));
         } else {
           pos = close + 2;
         }
@@ -123,37 +126,40 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
     push(T.Directive, start, pos);
   };
 
-  /** Top level: one attach point, its whitespace-separated pieces joined. */
+  /**
+   * Top level: one attach point. Its pieces are words, `*`, `.`, `[`, `]`, `+`, `-`, `:`,
+   * `$N`, quoted strings, and after a `:` also `/` and `#` (paths); pieces separated only
+   * by whitespace or comments are joined, as 0.17 concatenates them. Anything else ends it.
+   */
   const scanAttachPoint = (): void => {
     const start = pos;
     let raw = '';
     let end = pos;
+    let afterColon = false;
     for (;;) {
-      while (pos < src.length && !isSpace(src[pos]) && src[pos] !== ',' && src[pos] !== '{') {
-        if (src[pos] === '"') {
+      for (;;) {
+        const c = src[pos];
+        if (c === '"') {
           const s = scanString(src, pos);
           raw += src.slice(pos, s.end);
           pos = s.end;
           if (!s.terminated) break;
-          continue;
+        } else if (c === '$' && isDigit(src[pos + 1])) {
+          raw += c;
+          pos++;
+          while (isDigit(src[pos])) raw += src[pos++];
+        } else if (c !== undefined && isAttachPointChar(c, afterColon) && !src.startsWith('//', pos) && !src.startsWith('/*', pos)) {
+          if (c === ':') afterColon = true;
+          raw += c;
+          pos++;
+        } else {
+          break;
         }
-        if (src[pos] === '/' && (src[pos + 1] === '/' || src[pos + 1] === '*')) break;
-        raw += src[pos];
-        pos++;
       }
       end = pos;
       skipTrivia();
-      const c = src[pos];
-      if (
-        pos >= src.length ||
-        c === ',' ||
-        c === '{' ||
-        c === '/' ||
-        c === '#' ||
-        c === ';' ||
-        c === '}'
-      )
-        break;
+      const next = src[pos];
+      if (next === undefined || !startsAttachPointPiece(src, pos)) break;
     }
     pos = end;
     push(T.AttachPointText, start, end, raw);
@@ -218,10 +224,10 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       return;
     }
     if (c === '#') return scanDirective();
-    if (mode === 'predicate' && c === '/' && closesPredicate(src, pos + 1)) {
+    if (c === '/' && closesPredicate(src, pos + 1)) {
       pos++;
       push(T.PredicateEnd, start, pos);
-      mode = 'top';
+      if (mode === 'predicate') mode = 'top';
       return;
     }
     for (const [text, type] of punctuationByFirstChar.get(c) ?? []) {
@@ -267,8 +273,11 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       scanWord();
       mode = 'definition';
       depth = 0;
-    } else {
+    } else if (startsAttachPoint(src, pos)) {
       scanAttachPoint();
+    } else {
+      // Not an attach point: lexed as code so that the parser reports it (0.17 does too).
+      scanCodeToken();
     }
   }
   const eof = source.position(src.length);
@@ -279,22 +288,34 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   };
 }
 
-/** A `/` closes a predicate when only whitespace or comments stand between it and `{`. */
+/**
+ * 0.17's "end predicate" token: a `/` followed, after optional whitespace, by `{` or `/`.
+ * It applies everywhere: a division followed by a block comment is a syntax error in 0.17.
+ */
 function closesPredicate(src: string, pos: number): boolean {
-  for (;;) {
-    while (isSpace(src[pos])) pos++;
-    if (src.startsWith('//', pos)) {
-      const nl = src.indexOf('\n', pos);
-      if (nl < 0) return false;
-      pos = nl;
-    } else if (src.startsWith('/*', pos)) {
-      const close = src.indexOf('*/', pos + 2);
-      if (close < 0) return false;
-      pos = close + 2;
-    } else {
-      return src[pos] === '{';
-    }
-  }
+  while (isSpace(src[pos])) pos++;
+  return src[pos] === '{' || src[pos] === '/';
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+function isAttachPointChar(c: string, afterColon: boolean): boolean {
+  return isWordChar(c) || '*.[]+-:'.includes(c) || (afterColon && (c === '/' || c === '#'));
+}
+
+/** Words that cannot start an attach point in 0.17 (they are lexed as keywords). */
+const statementKeywords = /^(if|else|unroll|while|for|return|break|continue)(?![A-Za-z0-9_:])/;
+
+function startsAttachPoint(src: string, pos: number): boolean {
+  const c = src[pos]!;
+  if (isDigit(c)) return false;
+  if (isWordStart(c)) return !statementKeywords.test(src.slice(pos, pos + 9));
+  return startsAttachPointPiece(src, pos);
+}
+
+function startsAttachPointPiece(src: string, pos: number): boolean {
+  const c = src[pos]!;
+  return c === '"' || (c === '$' && isDigit(src[pos + 1])) || (c !== '/' && isAttachPointChar(c, false));
 }
 
 function startsDefinition(src: string, pos: number): boolean {

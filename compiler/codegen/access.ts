@@ -18,7 +18,8 @@ type Gen = (e: Expression) => Value;
 export function userAddressSpace(g: ProbeGen): boolean {
   const point = g.points[0];
   if (!point) return false;
-  if (point.provider === 'uprobe' || point.provider === 'uretprobe' || point.provider === 'usdt') return true;
+  if (point.provider === 'uprobe' || point.provider === 'uretprobe' || point.provider === 'usdt')
+    return true;
   return point.provider === 'tracepoint' && point.target === 'syscalls';
 }
 
@@ -41,7 +42,8 @@ function scalarSize(type: Type): number {
 
 /** A value of `type` found at byte `offset` of memory value `base`. */
 function fromMemory(g: ProbeGen, base: number, type: Type): Value {
-  if (isScalar(type)) return g.loadInt(Reg.R10, base, scalarSize(type), type.kind === 'int' && type.signed);
+  if (isScalar(type))
+    return g.loadInt(Reg.R10, base, scalarSize(type), type.kind === 'int' && type.signed);
   return inMemory(base);
 }
 
@@ -51,12 +53,21 @@ export function genFieldAccess(g: ProbeGen, node: FieldAccess | Unary, gen: Gen)
     if (node.operator === '&') return unsupported('The address-of operator', node.range);
     return readMemory(g, gen(node.operand), type);
   }
-  if (node.object.kind === 'Builtin' && node.object.name === 'args') return tracepointField(g, node, type);
+  if (node.object.kind === 'Builtin' && node.object.name === 'args')
+    return tracepointField(g, node, type);
   const objectType = g.typeOf(node.object);
   if (objectType.kind === 'pointer' && objectType.to.kind === 'record') {
     const field = objectType.to.fields.find((f) => f.name === node.field);
-    if (!field) return fail(`Struct/union of type '${objectType.to.name}' does not contain a field named '${node.field}'`, node.range);
-    return readMemory(g, arithmetic(g, '+', gen(node.object), constant(BigInt(field.offset))), field.type);
+    if (!field)
+      return fail(
+        `Struct/union of type '${objectType.to.name}' does not contain a field named '${node.field}'`,
+        node.range,
+      );
+    return readMemory(
+      g,
+      arithmetic(g, '+', gen(node.object), constant(BigInt(field.offset))),
+      field.type,
+    );
   }
   if (objectType.kind === 'record') {
     const field = objectType.fields.find((f) => f.name === node.field);
@@ -68,10 +79,12 @@ export function genFieldAccess(g: ProbeGen, node: FieldAccess | Unary, gen: Gen)
 
 function tracepointField(g: ProbeGen, node: FieldAccess, type: Type): Value {
   const point = g.points[0];
-  if (!point || point.provider !== 'tracepoint') return unsupported(`args in ${point?.provider ?? 'this'} probes`, node.range);
+  if (!point || point.provider !== 'tracepoint')
+    return unsupported(`args in ${point?.provider ?? 'this'} probes`, node.range);
   const format = g.checked.options.host.tracepointFormat(point.target, point.func);
   const field = format?.fields.find((f) => f.name === node.field);
-  if (!field) return fail(`Can not access field '${node.field}' on tracepoint ${point.name}`, node.range);
+  if (!field)
+    return fail(`Can not access field '${node.field}' on tracepoint ${point.name}`, node.range);
   if (isScalar(type)) {
     const size = [1, 2, 4, 8].includes(field.size) ? field.size : 8;
     const value = g.loadInt(CTX, field.offset, size, field.signed);
@@ -87,15 +100,30 @@ export function genIndex(g: ProbeGen, node: Index, gen: Gen): Value {
   const type = g.typeOf(node);
   if (objectType.kind === 'pointer') {
     const elementSize = BigInt(Math.max(1, sizeOf(objectType.to)));
-    const address = arithmetic(g, '+', gen(node.object), arithmetic(g, '*', gen(node.index), constant(elementSize)));
+    const address = arithmetic(
+      g,
+      '+',
+      gen(node.object),
+      arithmetic(g, '*', gen(node.index), constant(elementSize)),
+    );
     return readMemory(g, address, type);
   }
   if (objectType.kind === 'array') {
-    const index = g.constantOf(node.index) ?? (node.index.kind === 'IntegerLiteral' ? node.index.value : undefined);
-    if (index === undefined) return unsupported('Indexing an array with a non-constant index', node.index.range);
-    if (index < 0n || index >= BigInt(objectType.length)) return fail(`the index ${index} is out of bounds for array of size ${objectType.length}`, node.range);
-    return fromMemory(g, g.materialize(gen(node.object)) + Number(index) * sizeOf(objectType.element), objectType.element);
+    const index =
+      g.constantOf(node.index) ??
+      (node.index.kind === 'IntegerLiteral' ? node.index.value : undefined);
+    if (index === undefined)
+      return unsupported('Indexing an array with a non-constant index', node.index.range);
+    if (index < 0n || index >= BigInt(objectType.length))
+      return fail(
+        `the index ${index} is out of bounds for array of size ${objectType.length}`,
+        node.range,
+      );
+    return fromMemory(
+      g,
+      g.materialize(gen(node.object)) + Number(index) * sizeOf(objectType.element),
+      objectType.element,
+    );
   }
   return unsupported(`Indexing ${objectType.kind} values`, node.range);
 }
-

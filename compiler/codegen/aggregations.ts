@@ -14,7 +14,8 @@ export type ExprGen = (node: Expression) => Value;
 
 export function genAggregation(g: ProbeGen, map: MapAccess, call: Call, gen: ExprGen): void {
   const { def, info } = scriptMap(g, map.name);
-  if (info.value.kind !== 'aggregation') throw new Error(`internal: ${map.name} is not an aggregation map`);
+  if (info.value.kind !== 'aggregation')
+    throw new Error(`internal: ${map.name} is not an aggregation map`);
   const aggregation = info.value.aggregation;
   const argument = call.args[0] ? gen(call.args[0]) : undefined;
   const keyOffset = buildKey(g, map, gen);
@@ -32,7 +33,10 @@ export function genAggregation(g: ProbeGen, map: MapAccess, call: Call, gen: Exp
       g.storeRegister(Reg.R2, Reg.R10, bucketOffset, 8);
     }
   }
-  const v = argument && aggregation.kind !== 'hist' && aggregation.kind !== 'lhist' ? g.own(argument) : undefined;
+  const v =
+    argument && aggregation.kind !== 'hist' && aggregation.kind !== 'lhist'
+      ? g.own(argument)
+      : undefined;
   lookup(g, def, keyOffset);
   const missing = g.e.newLabel();
   const done = g.e.newLabel();
@@ -79,7 +83,14 @@ function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Reg | undefined
       e.load(Size.DW, Reg.R1, Reg.R0, 8);
       e.jump(JmpOp.JEQ, Reg.R1, { imm: 0 }, replace);
       e.load(Size.DW, Reg.R1, Reg.R0, 0);
-      const op = aggregation.kind === 'min' ? (aggregation.signed ? JmpOp.JSGE : JmpOp.JGE) : aggregation.signed ? JmpOp.JSLE : JmpOp.JLE;
+      const op =
+        aggregation.kind === 'min'
+          ? aggregation.signed
+            ? JmpOp.JSGE
+            : JmpOp.JGE
+          : aggregation.signed
+            ? JmpOp.JSLE
+            : JmpOp.JLE;
       // Keep the stored value unless the new one is strictly better.
       e.jump(op, v!, { reg: Reg.R1 }, keep);
       e.bind(replace);
@@ -91,7 +102,12 @@ function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Reg | undefined
   }
 }
 
-function writeInitial(g: ProbeGen, aggregation: Aggregation, offset: number, v: Reg | undefined): void {
+function writeInitial(
+  g: ProbeGen,
+  aggregation: Aggregation,
+  offset: number,
+  v: Reg | undefined,
+): void {
   const { e } = g;
   switch (aggregation.kind) {
     case 'count':

@@ -85,7 +85,12 @@ export function foldArithmetic(op: ArithmeticOperator, a: bigint, b: bigint): bi
   }
 }
 
-export function foldComparison(op: ComparisonOperator, a: bigint, b: bigint, signed: boolean): boolean {
+export function foldComparison(
+  op: ComparisonOperator,
+  a: bigint,
+  b: bigint,
+  signed: boolean,
+): boolean {
   const x = signed ? i64(a) : u64(a);
   const y = signed ? i64(b) : u64(b);
   switch (op) {
@@ -114,14 +119,17 @@ export function intWidth(type: Type): IntSize {
 /** The canonical 64-bit value of `value` seen as `size` bytes extended by `signed`. */
 export function canonicalConst(value: bigint, size: number, signed: boolean): bigint {
   const bits = BigInt(size * 8);
-  return signed ? i64(BigInt.asIntN(Number(bits), value)) : i64(BigInt.asUintN(Number(bits), value));
+  return signed
+    ? i64(BigInt.asIntN(Number(bits), value))
+    : i64(BigInt.asUintN(Number(bits), value));
 }
 
 // --- code --------------------------------------------------------------------------------
 
 /** `left op right` for an arithmetic operator; both values are consumed. */
 export function arithmetic(g: ProbeGen, op: ArithmeticOperator, left: Value, right: Value): Value {
-  if (left.kind === 'const' && right.kind === 'const') return constant(foldArithmetic(op, left.value, right.value));
+  if (left.kind === 'const' && right.kind === 'const')
+    return constant(foldArithmetic(op, left.value, right.value));
   const temp = g.own(left);
   g.update(temp, (reg) => g.e.alu(ALU_OPS[op], reg, g.operand(right, Reg.R1)));
   g.release(right);
@@ -144,8 +152,15 @@ export function genArithmetic(g: ProbeGen, node: Binary, gen: (e: Expression) =>
 }
 
 /** 0 or 1 from comparing two integers; both values are consumed. */
-export function compareValues(g: ProbeGen, op: ComparisonOperator, left: Value, right: Value, signed: boolean): Value {
-  if (left.kind === 'const' && right.kind === 'const') return constant(foldComparison(op, left.value, right.value, signed) ? 1n : 0n);
+export function compareValues(
+  g: ProbeGen,
+  op: ComparisonOperator,
+  left: Value,
+  right: Value,
+  signed: boolean,
+): Value {
+  if (left.kind === 'const' && right.kind === 'const')
+    return constant(foldComparison(op, left.value, right.value, signed) ? 1n : 0n);
   const temp = g.own(left);
   const reg = g.regs.read(temp, Reg.R0);
   const yes = g.e.newLabel();

@@ -1,7 +1,16 @@
 // Assignments to scratch variables and maps, compound assignments and ++/--. A map entry
 // that does not exist yet reads as zero, so `@x++` and `@x += n` start from 0.
 
-import type { ArithmeticOperator, AssignMap, AssignVariable, CompoundAssign, Expression, IncDec, MapAccess, Variable } from '../../grammar/ast';
+import type {
+  ArithmeticOperator,
+  AssignMap,
+  AssignVariable,
+  CompoundAssign,
+  Expression,
+  IncDec,
+  MapAccess,
+  Variable,
+} from '../../grammar/ast';
 import { Reg } from '../isa/opcode';
 import type { Type } from '../types';
 import { genAggregation } from './aggregations';
@@ -15,21 +24,27 @@ import { constant, inTemp, type Value } from './value';
 
 type Gen = (e: Expression) => Value;
 
-export function genAssignVariable(g: ProbeGen, node: AssignVariable | { variable: Variable; value: Expression }, gen: Gen): void {
+export function genAssignVariable(
+  g: ProbeGen,
+  node: AssignVariable | { variable: Variable; value: Expression },
+  gen: Gen,
+): void {
   const value = gen(node.value);
   storeVariable(g, node.variable, value, g.typeOf(node.value));
   g.release(value);
 }
 
 function storeVariable(g: ProbeGen, variable: Variable, value: Value, from: Type): void {
-  if (!g.vars.has(variable.name)) return fail(`Undefined or undeclared variable: ${variable.name}`, variable.range);
+  if (!g.vars.has(variable.name))
+    return fail(`Undefined or undeclared variable: ${variable.name}`, variable.range);
   g.vars.assign(variable.name, value, from);
 }
 
 export function genAssignMap(g: ProbeGen, node: AssignMap, gen: Gen): void {
   const { def, info } = scriptMap(g, node.map.name);
   if (info.value.kind === 'aggregation') {
-    if (node.value.kind !== 'Call') return fail(`${node.map.name} holds an aggregation`, node.value.range);
+    if (node.value.kind !== 'Call')
+      return fail(`${node.map.name} holds an aggregation`, node.value.range);
     return genAggregation(g, node.map, node.value, gen);
   }
   const value = gen(node.value);
@@ -47,7 +62,8 @@ function readModifyWrite(
   gen: Gen,
 ): { old?: Value; result: Value } {
   if (target.kind === 'Variable') {
-    if (!g.vars.has(target.name)) return fail(`Undefined or undeclared variable: ${target.name}`, target.range);
+    if (!g.vars.has(target.name))
+      return fail(`Undefined or undeclared variable: ${target.name}`, target.range);
     const type = g.vars.type(target.name);
     if (!isScalar(type)) return fail(`arithmetic on a non-integer variable`, target.range);
     const old = g.vars.read(target.name);
@@ -57,7 +73,8 @@ function readModifyWrite(
     return { old: kept, result };
   }
   const { def, info } = scriptMap(g, target.name);
-  if (info.value.kind !== 'value' || !isScalar(info.value.type)) return fail(`arithmetic on a non-integer map value`, target.range);
+  if (info.value.kind !== 'value' || !isScalar(info.value.type))
+    return fail(`arithmetic on a non-integer map value`, target.range);
   const key = buildKey(g, target, gen);
   const old = readValueAt(g, def, key, info.value.type);
   const kept = keepOld ? copyOf(g, old) : undefined;
@@ -88,7 +105,13 @@ export function genCompoundAssign(g: ProbeGen, node: CompoundAssign, gen: Gen): 
 
 export function genIncDec(g: ProbeGen, node: IncDec, gen: Gen): Value {
   const step = constant(node.operator === '++' ? 1n : -1n);
-  const { old, result } = readModifyWrite(g, node.target, (value) => arithmetic(g, '+', value, step), !node.prefix, gen);
+  const { old, result } = readModifyWrite(
+    g,
+    node.target,
+    (value) => arithmetic(g, '+', value, step),
+    !node.prefix,
+    gen,
+  );
   if (node.prefix) return result;
   g.release(result);
   return old!;

@@ -14,16 +14,24 @@ import { foldConstant } from './fold';
 export type ExprGen = (node: Expression) => Value;
 
 /** Jumps to `target` when the condition's truth equals `when`; falls through otherwise. */
-export function branch(g: ProbeGen, node: Expression, target: Label, when: boolean, gen: ExprGen): void {
+export function branch(
+  g: ProbeGen,
+  node: Expression,
+  target: Label,
+  when: boolean,
+  gen: ExprGen,
+): void {
   const folded = foldConstant(g, node);
   if (folded !== undefined) {
     if ((folded !== 0n) === when) g.e.goto(target);
     return;
   }
-  if (node.kind === 'Unary' && node.operator === '!') return branch(g, node.operand, target, !when, gen);
+  if (node.kind === 'Unary' && node.operator === '!')
+    return branch(g, node.operand, target, !when, gen);
   if (node.kind === 'Binary' && (node.operator === '&&' || node.operator === '||')) {
     const assigned = assignedIn(node.right);
-    if (assigned.size > 0) return g.vars.pinned(assigned, () => branchLogical(g, node, target, when, gen));
+    if (assigned.size > 0)
+      return g.vars.pinned(assigned, () => branchLogical(g, node, target, when, gen));
     return branchLogical(g, node, target, when, gen);
   }
   if (node.kind === 'Binary' && isComparison(node.operator)) {
@@ -39,7 +47,12 @@ export function branch(g: ProbeGen, node: Expression, target: Label, when: boole
         return;
       }
       const a = g.own(left);
-      g.e.jump(jumpOp(op, bothSigned(lt, rt)), g.regs.read(a, Reg.R0), g.operand(right, Reg.R1), target);
+      g.e.jump(
+        jumpOp(op, bothSigned(lt, rt)),
+        g.regs.read(a, Reg.R0),
+        g.operand(right, Reg.R1),
+        target,
+      );
       g.regs.release(a);
       g.release(right);
       return;
@@ -62,7 +75,13 @@ function jumpOnValue(g: ProbeGen, value: Value, target: Label, when: boolean): v
   g.release(value);
 }
 
-function branchLogical(g: ProbeGen, node: Binary, target: Label, when: boolean, gen: ExprGen): void {
+function branchLogical(
+  g: ProbeGen,
+  node: Binary,
+  target: Label,
+  when: boolean,
+  gen: ExprGen,
+): void {
   // `a && b` is true only if both are; `a || b` is false only if both are.
   const shortCircuitOn = node.operator === '&&' ? false : true;
   if (when === shortCircuitOn) {

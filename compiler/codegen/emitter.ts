@@ -166,11 +166,4 @@ export class Emitter {
     }
     return items;
   }
-
-  /** Number of slots emitted so far. */
-  get size(): number {
-    return this.items.reduce((n, item) => n + slotCount(item.insn), 0);
-  }
 }
-
-

@@ -48,7 +48,8 @@ export function genExpr(g: ProbeGen, node: Expression): Value {
     case 'Builtin':
       return genBuiltinVariable(g, node);
     case 'Variable': {
-      if (!g.vars.has(node.name)) return fail(`Undefined or undeclared variable: ${node.name}`, node.range);
+      if (!g.vars.has(node.name))
+        return fail(`Undefined or undeclared variable: ${node.name}`, node.range);
       return g.vars.read(node.name);
     }
     case 'MapAccess':
@@ -88,13 +89,22 @@ export function stringConstant(bytes: Uint8Array, size: number): Value {
   return knownBytes(resized(bytes.subarray(0, Math.max(0, size - 1)), size));
 }
 
-function genBinary(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+function genBinary(
+  g: ProbeGen,
+  node: Extract<Expression, { kind: 'Binary' }>,
+  gen: (e: Expression) => Value,
+): Value {
   const op = node.operator;
-  if (op === '&&' || op === '||') return g.vars.pinned(assignedIn(node), () => genLogical(g, node, gen));
+  if (op === '&&' || op === '||')
+    return g.vars.pinned(assignedIn(node), () => genLogical(g, node, gen));
   return genOperator(g, node, gen);
 }
 
-function genLogical(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+function genLogical(
+  g: ProbeGen,
+  node: Extract<Expression, { kind: 'Binary' }>,
+  gen: (e: Expression) => Value,
+): Value {
   const op = node.operator;
   {
     const temp = g.regs.alloc();
@@ -114,7 +124,11 @@ function genLogical(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, 
   }
 }
 
-function genOperator(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>, gen: (e: Expression) => Value): Value {
+function genOperator(
+  g: ProbeGen,
+  node: Extract<Expression, { kind: 'Binary' }>,
+  gen: (e: Expression) => Value,
+): Value {
   const op = node.operator;
   const lt = g.typeOf(node.left);
   const rt = g.typeOf(node.right);
@@ -132,7 +146,11 @@ function genOperator(g: ProbeGen, node: Extract<Expression, { kind: 'Binary' }>,
   return genArithmetic(g, node, gen);
 }
 
-export function stringSide(g: ProbeGen, node: Expression, gen: (e: Expression) => Value): StringSide {
+export function stringSide(
+  g: ProbeGen,
+  node: Expression,
+  gen: (e: Expression) => Value,
+): StringSide {
   const bytes = literalBytes(node);
   if (bytes) return { bytes };
   const value = gen(node);
@@ -148,7 +166,10 @@ function genTernary(g: ProbeGen, node: Ternary, gen: (e: Expression) => Value): 
   if (isScalar(type)) {
     const temp = g.regs.alloc();
     branch(g, node.condition, otherwise, false, gen);
-    for (const [arm, last] of [[node.then, false], [node.else, true]] as const) {
+    for (const [arm, last] of [
+      [node.then, false],
+      [node.else, true],
+    ] as const) {
       const value = gen(arm);
       const out = g.regs.target(temp, Reg.R0);
       g.e.mov(out, g.reg(value, out));
@@ -164,7 +185,10 @@ function genTernary(g: ProbeGen, node: Ternary, gen: (e: Expression) => Value): 
   }
   const offset = g.allocZeroed(sizeOf(type));
   branch(g, node.condition, otherwise, false, gen);
-  for (const [arm, last] of [[node.then, false], [node.else, true]] as const) {
+  for (const [arm, last] of [
+    [node.then, false],
+    [node.else, true],
+  ] as const) {
     writeValue(g, gen(arm), g.typeOf(arm), { base: Reg.R10, offset, type, zeroed: true });
     if (!last) {
       g.e.goto(done);
@@ -187,7 +211,10 @@ function genTuple(g: ProbeGen, node: Tuple, gen: (e: Expression) => Value): Valu
       const size = sizeOf(type.elements[i]);
       if (v.kind === 'bytes') bytes.set(resized(v.bytes, size), layout.offsets[i]);
       else if (v.kind === 'const') {
-        for (let b = 0; b < size; b++) bytes[layout.offsets[i] + b] = Number((BigInt.asUintN(64, v.value) >> BigInt(8 * b)) & 0xffn);
+        for (let b = 0; b < size; b++)
+          bytes[layout.offsets[i] + b] = Number(
+            (BigInt.asUintN(64, v.value) >> BigInt(8 * b)) & 0xffn,
+          );
       }
     });
     return knownBytes(bytes);

@@ -4,7 +4,14 @@
 
 import type { Expression } from '../../grammar/ast';
 import { sizeOf, type IntSize } from '../types';
-import { bothSigned, canonicalConst, foldArithmetic, foldComparison, intWidth, isComparison } from './arith';
+import {
+  bothSigned,
+  canonicalConst,
+  foldArithmetic,
+  foldComparison,
+  intWidth,
+  isComparison,
+} from './arith';
 import { isScalar } from './layout';
 import type { ProbeGen } from './probe-gen';
 
@@ -15,7 +22,8 @@ export function foldConstant(g: ProbeGen, node: Expression): bigint | undefined 
     case 'BooleanLiteral':
       return node.value ? 1n : 0n;
     case 'Sizeof':
-      if (node.operand.kind === 'Variable' && g.vars.has(node.operand.name)) return BigInt(sizeOf(g.vars.type(node.operand.name)));
+      if (node.operand.kind === 'Variable' && g.vars.has(node.operand.name))
+        return BigInt(sizeOf(g.vars.type(node.operand.name)));
       return g.constantOf(node);
     case 'PositionalParameter':
     case 'PositionalCount':
@@ -27,7 +35,8 @@ export function foldConstant(g: ProbeGen, node: Expression): bigint | undefined 
     case 'Binary': {
       const lt = g.typeOf(node.left);
       const rt = g.typeOf(node.right);
-      if (!isScalar(lt) || !isScalar(rt) || lt.kind === 'pointer' || rt.kind === 'pointer') return undefined;
+      if (!isScalar(lt) || !isScalar(rt) || lt.kind === 'pointer' || rt.kind === 'pointer')
+        return undefined;
       const left = foldConstant(g, node.left);
       if (node.operator === '&&' || node.operator === '||') {
         if (left === undefined) return undefined;
@@ -38,7 +47,8 @@ export function foldConstant(g: ProbeGen, node: Expression): bigint | undefined 
       if (left === undefined) return undefined;
       const right = foldConstant(g, node.right);
       if (right === undefined) return undefined;
-      if (isComparison(node.operator)) return foldComparison(node.operator, left, right, bothSigned(lt, rt)) ? 1n : 0n;
+      if (isComparison(node.operator))
+        return foldComparison(node.operator, left, right, bothSigned(lt, rt)) ? 1n : 0n;
       return foldArithmetic(node.operator, left, right);
     }
     case 'Unary': {
@@ -49,7 +59,11 @@ export function foldConstant(g: ProbeGen, node: Expression): bigint | undefined 
       if (value === undefined) return undefined;
       if (node.operator === '!') return value === 0n ? 1n : 0n;
       const raw = node.operator === '-' ? -value : ~value;
-      return canonicalConst(raw, intWidth(operandType), operandType.kind === 'int' && operandType.signed);
+      return canonicalConst(
+        raw,
+        intWidth(operandType),
+        operandType.kind === 'int' && operandType.signed,
+      );
     }
     case 'Cast': {
       const target = g.typeOf(node);

@@ -53,7 +53,10 @@ export function generate(checked: CheckedProgram): GeneratedProgram {
 }
 
 /** generate(), with codegen errors returned as diagnostics instead of thrown. */
-export function generateOrDiagnose(checked: CheckedProgram): { program?: GeneratedProgram; diagnostics: Diagnostic[] } {
+export function generateOrDiagnose(checked: CheckedProgram): {
+  program?: GeneratedProgram;
+  diagnostics: Diagnostic[];
+} {
   try {
     return { program: generate(checked), diagnostics: [] };
   } catch (e) {
@@ -65,7 +68,8 @@ export function generateOrDiagnose(checked: CheckedProgram): { program?: Generat
 /** A block whose code depends on which attach point fired (`probe`, `args` of differing
  *  tracepoints) gets one program per attach point, as bpftrace does; others share one. */
 function programGroups(probe: Probe, points: ResolvedAttachPoint[]): ResolvedAttachPoint[][] {
-  if (points.length > 1 && usesBuiltin(probe, new Set(['probe', 'args']))) return points.map((p) => [p]);
+  if (points.length > 1 && usesBuiltin(probe, new Set(['probe', 'args'])))
+    return points.map((p) => [p]);
   return [points];
 }
 
@@ -109,12 +113,17 @@ function generateProbe(
   g.e.exit();
   const finished = g.e.finish();
   // The context is saved in r6 at entry; drop that move when nothing reads r6.
-  const { instructions, lines } = finished.instructions.slice(1).some((i) => i.src === CTX || i.dst === CTX)
+  const { instructions, lines } = finished.instructions
+    .slice(1)
+    .some((i) => i.src === CTX || i.dst === CTX)
     ? finished
     : { instructions: finished.instructions.slice(1), lines: finished.lines.slice(1) };
   return {
     index,
-    attachPoints: points.length === checkedProbe.points.length ? probe.attachPoints.map((p) => p.raw) : points.map((p) => p.name),
+    attachPoints:
+      points.length === checkedProbe.points.length
+        ? probe.attachPoints.map((p) => p.raw)
+        : points.map((p) => p.name),
     bytecode: encode(instructions),
     lines,
     stackSize: g.frame.high,

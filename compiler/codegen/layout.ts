@@ -43,7 +43,10 @@ export function keyLayout(keyTypes: readonly Type[]): KeyLayout {
 
 /** hist/lhist keys carry an 8-byte bucket index after the script's key parts. */
 export function hasBucketKey(info: ScriptMapInfo): boolean {
-  return info.value.kind === 'aggregation' && (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist');
+  return (
+    info.value.kind === 'aggregation' &&
+    (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist')
+  );
 }
 
 export function mapKeySize(info: ScriptMapInfo): number {
@@ -64,10 +67,16 @@ export function aggregationValueSize(aggregation: Aggregation): number {
 }
 
 export function mapValueSize(info: ScriptMapInfo): number {
-  return info.value.kind === 'aggregation' ? aggregationValueSize(info.value.aggregation) : slotSize(info.value.type);
+  return info.value.kind === 'aggregation'
+    ? aggregationValueSize(info.value.aggregation)
+    : slotSize(info.value.type);
 }
 
 /** A keyless count is a per-CPU array of one entry (array keys are 4 bytes). */
 export function isKeylessCount(info: ScriptMapInfo): boolean {
-  return info.keyTypes.length === 0 && info.value.kind === 'aggregation' && info.value.aggregation.kind === 'count';
+  return (
+    info.keyTypes.length === 0 &&
+    info.value.kind === 'aggregation' &&
+    info.value.aggregation.kind === 'count'
+  );
 }

@@ -34,7 +34,12 @@ export function buildKey(g: ProbeGen, node: MapAccess, gen: ExprGen): number {
   if (needsZero) g.zero(offset, layout.size);
   node.keys.forEach((key, i) => {
     const value = gen(key);
-    writeValue(g, value, g.typeOf(key), { base: Reg.R10, offset: offset + layout.offsets[i], type: info.keyTypes[i], zeroed: true });
+    writeValue(g, value, g.typeOf(key), {
+      base: Reg.R10,
+      offset: offset + layout.offsets[i],
+      type: info.keyTypes[i],
+      zeroed: true,
+    });
     g.release(value);
   });
   return offset;
@@ -59,7 +64,8 @@ export function update(g: ProbeGen, def: MapDef, keyOffset: number, valueOffset:
 /** The value of `@m[keys]`, or zero / an empty string when the key is missing. */
 export function readMap(g: ProbeGen, node: MapAccess, gen: ExprGen): Value {
   const { def, info } = scriptMap(g, node.name);
-  const type: Type = info.value.kind === 'value' ? info.value.type : { kind: 'int', size: 8, signed: true };
+  const type: Type =
+    info.value.kind === 'value' ? info.value.type : { kind: 'int', size: 8, signed: true };
   const keyOffset = buildKey(g, node, gen);
   return readValueAt(g, def, keyOffset, type);
 }
@@ -87,9 +93,16 @@ export function readValueAt(g: ProbeGen, def: MapDef, keyOffset: number, type: T
 }
 
 /** Stores `value` (of type `from`) as the value of the entry at r10+key. */
-export function storeValue(g: ProbeGen, def: MapDef, keyOffset: number, value: Value, from: Type): void {
+export function storeValue(
+  g: ProbeGen,
+  def: MapDef,
+  keyOffset: number,
+  value: Value,
+  from: Type,
+): void {
   const info = def.script!;
-  const type: Type = info.value.kind === 'value' ? info.value.type : { kind: 'int', size: 8, signed: true };
+  const type: Type =
+    info.value.kind === 'value' ? info.value.type : { kind: 'int', size: 8, signed: true };
   let valueOffset: number;
   if (value.kind === 'mem' && sameType(from, type)) {
     valueOffset = value.offset;

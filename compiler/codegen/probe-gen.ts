@@ -11,7 +11,7 @@ import { Emitter, type Label, type Operand } from './emitter';
 import { Frame } from './frame';
 import { Registers, type Temp } from './regs';
 import type { ProgramState } from './state';
-import { constant, inTemp, type Value } from './value';
+import { inTemp, type Value } from './value';
 import { Variables } from './variables';
 
 export interface Loop {
@@ -121,7 +121,8 @@ export class ProbeGen {
 
   /** Stores the low `size` bytes of an integer value at base+offset. */
   storeInt(value: Value, base: Reg, offset: number, size: number): void {
-    if (value.kind === 'mem' || value.kind === 'bytes') throw new Error('internal: memory value used as an integer');
+    if (value.kind === 'mem' || value.kind === 'bytes')
+      throw new Error('internal: memory value used as an integer');
     if (value.kind === 'const' && offset % size !== 0 && base === Reg.R10) {
       const bytes = new Uint8Array(size);
       new DataView(bytes.buffer).setBigUint64(0, BigInt.asUintN(64, value.value), true);
@@ -171,7 +172,14 @@ export class ProbeGen {
   }
 
   /** Copies `size` bytes from src+srcOffset to dst+dstOffset through `scratch`. */
-  copy(dst: Reg, dstOffset: number, src: Reg, srcOffset: number, size: number, scratch: Reg = Reg.R5): void {
+  copy(
+    dst: Reg,
+    dstOffset: number,
+    src: Reg,
+    srcOffset: number,
+    size: number,
+    scratch: Reg = Reg.R5,
+  ): void {
     let at = 0;
     while (at < size) {
       const chunk = alignedChunk(size - at, dstOffset + at, srcOffset + at);
@@ -219,7 +227,8 @@ export class ProbeGen {
         }
       } else {
         const v = read(at, chunk);
-        if (v !== 0 || !zeroed) this.e.storeImm(sizeField(chunk), Reg.R10, offset + at, chunk === 4 ? v | 0 : v);
+        if (v !== 0 || !zeroed)
+          this.e.storeImm(sizeField(chunk), Reg.R10, offset + at, chunk === 4 ? v | 0 : v);
       }
       at += chunk;
     }
@@ -251,5 +260,3 @@ export function sizeField(size: number): Size {
   }
   throw new Error(`internal: no load/store of ${size} bytes`);
 }
-
-export { constant };

@@ -29,7 +29,12 @@ export function recordLayout(types: readonly Type[]): RecordLayout {
   let offset = RECORD_HEADER_SIZE;
   const args = types.map((type) => {
     const at = offset;
-    const described: Type = type.kind === 'int' ? { kind: 'int', size: 8, signed: type.signed } : type.kind === 'bool' ? { kind: 'int', size: 8, signed: false } : type;
+    const described: Type =
+      type.kind === 'int'
+        ? { kind: 'int', size: 8, signed: type.signed }
+        : type.kind === 'bool'
+          ? { kind: 'int', size: 8, signed: false }
+          : type;
     offset += Math.ceil((isScalar(type) ? 8 : sizeOf(type)) / 8) * 8;
     return { type: described, offset: at };
   });
@@ -37,7 +42,12 @@ export function recordLayout(types: readonly Type[]): RecordLayout {
 }
 
 /** Emits a record; the argument values are consumed. Returns its layout. */
-export function emitRecord(g: ProbeGen, kind: RecordKind, id: number, args: readonly RecordArg[]): RecordLayout {
+export function emitRecord(
+  g: ProbeGen,
+  kind: RecordKind,
+  id: number,
+  args: readonly RecordArg[],
+): RecordLayout {
   const layout = recordLayout(args.map((a) => a.type));
   const buffer = g.frame.alloc(layout.size);
   const padded = args.some((a) => !isScalar(a.type));
@@ -45,7 +55,12 @@ export function emitRecord(g: ProbeGen, kind: RecordKind, id: number, args: read
   g.e.storeImm(Size.DW, Reg.R10, buffer, kind);
   g.e.storeImm(Size.DW, Reg.R10, buffer + 8, id);
   args.forEach((arg, i) => {
-    writeValue(g, arg.value, arg.type, { base: Reg.R10, offset: buffer + layout.args[i].offset, type: arg.type, zeroed: true });
+    writeValue(g, arg.value, arg.type, {
+      base: Reg.R10,
+      offset: buffer + layout.args[i].offset,
+      type: arg.type,
+      zeroed: true,
+    });
     g.release(arg.value);
   });
   g.e.mov(Reg.R1, CTX);

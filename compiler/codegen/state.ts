@@ -1,7 +1,13 @@
 // Program-wide state shared by the probes being generated: map definitions (script maps
 // and internal ones) and the descriptor tables that records refer to by index.
 
-import { BpfMapType, type FormatDescriptor, type JoinDescriptor, type MapDef, type PrintValueDescriptor } from '../program';
+import {
+  BpfMapType,
+  type FormatDescriptor,
+  type JoinDescriptor,
+  type MapDef,
+  type PrintValueDescriptor,
+} from '../program';
 import type { ScriptMapInfo } from '../program';
 import type { CompileOptions } from '../host';
 import { hasBucketKey, isKeylessCount, mapKeySize, mapValueSize } from './layout';
@@ -34,10 +40,15 @@ export class ProgramState {
       this.add({
         id: this.maps.length,
         name,
-        bpfType: keyless ? BpfMapType.PercpuArray : info.value.kind === 'aggregation' ? BpfMapType.PercpuHash : BpfMapType.Hash,
+        bpfType: keyless
+          ? BpfMapType.PercpuArray
+          : info.value.kind === 'aggregation'
+            ? BpfMapType.PercpuHash
+            : BpfMapType.Hash,
         keySize: keyless ? 4 : mapKeySize(info),
         valueSize: mapValueSize(info),
-        maxEntries: keyless || (info.keyTypes.length === 0 && !hasBucketKey(info)) ? 1 : options.mapKeysMax,
+        maxEntries:
+          keyless || (info.keyTypes.length === 0 && !hasBucketKey(info)) ? 1 : options.mapKeysMax,
         script: info,
       });
     }
@@ -50,8 +61,17 @@ export class ProgramState {
   }
 
   /** An internal map (name starting with `.`), created on first request. */
-  internal(name: string, bpfType: BpfMapType, keySize: number, valueSize: number, maxEntries: number): MapDef {
-    return this.byName.get(name) ?? this.add({ id: this.maps.length, name, bpfType, keySize, valueSize, maxEntries });
+  internal(
+    name: string,
+    bpfType: BpfMapType,
+    keySize: number,
+    valueSize: number,
+    maxEntries: number,
+  ): MapDef {
+    return (
+      this.byName.get(name) ??
+      this.add({ id: this.maps.length, name, bpfType, keySize, valueSize, maxEntries })
+    );
   }
 
   map(name: string): MapDef {
@@ -65,7 +85,13 @@ export class ProgramState {
   }
 
   stackMap(user: boolean): MapDef {
-    return this.internal(user ? '.ustack' : '.kstack', BpfMapType.StackTrace, 4, 8 * STACK_MAX_DEPTH, STACK_MAP_ENTRIES);
+    return this.internal(
+      user ? '.ustack' : '.kstack',
+      BpfMapType.StackTrace,
+      4,
+      8 * STACK_MAX_DEPTH,
+      STACK_MAP_ENTRIES,
+    );
   }
 
   probeId(name: string): number {
@@ -77,7 +103,9 @@ export class ProgramState {
 
   intern<T>(table: T[], entry: T): number {
     const key = JSON.stringify(entry, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-    const index = table.findIndex((e) => JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === key);
+    const index = table.findIndex(
+      (e) => JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === key,
+    );
     if (index >= 0) return index;
     table.push(entry);
     return table.length - 1;

@@ -69,8 +69,11 @@ export function genStatement(g: ProbeGen, node: Statement): void {
       break;
     }
     case 'Unroll': {
-      const count = g.constantOf(node.count) ?? (node.count.kind === 'IntegerLiteral' ? node.count.value : undefined);
-      if (count === undefined) return fail('unroll count must be a literal or a positional parameter', node.count.range);
+      const count =
+        g.constantOf(node.count) ??
+        (node.count.kind === 'IntegerLiteral' ? node.count.value : undefined);
+      if (count === undefined)
+        return fail('unroll count must be a literal or a positional parameter', node.count.range);
       for (let i = 0n; i < count; i++) genBlock(g, node.body);
       break;
     }

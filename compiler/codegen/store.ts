@@ -25,7 +25,13 @@ export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place):
     const to = tupleLayout(type.elements).offsets;
     type.elements.forEach((element, i) => {
       const elementValue = tupleElement(g, value, from, i);
-      writeValue(g, elementValue, from.elements[i], { base, offset: offset + to[i], type: element, width: sizeOf(element), zeroed: place.zeroed });
+      writeValue(g, elementValue, from.elements[i], {
+        base,
+        offset: offset + to[i],
+        type: element,
+        width: sizeOf(element),
+        zeroed: place.zeroed,
+      });
       g.release(elementValue);
     });
     return;
@@ -49,7 +55,12 @@ export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place):
 }
 
 /** Element `index` of a tuple value in memory or known bytes (known elements stay known). */
-export function tupleElement(g: ProbeGen, tuple: Value, type: Extract<Type, { kind: 'tuple' }>, index: number): Value {
+export function tupleElement(
+  g: ProbeGen,
+  tuple: Value,
+  type: Extract<Type, { kind: 'tuple' }>,
+  index: number,
+): Value {
   const element = type.elements[index];
   const at = tupleLayout(type.elements).offsets[index];
   const size = sizeOf(element);

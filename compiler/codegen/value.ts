@@ -14,7 +14,10 @@ export type Value =
    *  expression type's size; written straight into wherever the value goes. */
   | { kind: 'bytes'; bytes: Uint8Array };
 
-export const constant = (value: bigint): Value => ({ kind: 'const', value: BigInt.asIntN(64, value) });
+export const constant = (value: bigint): Value => ({
+  kind: 'const',
+  value: BigInt.asIntN(64, value),
+});
 export const inTemp = (temp: Temp): Value => ({ kind: 'temp', temp });
 export const inMemory = (offset: number): Value => ({ kind: 'mem', offset });
 export const knownBytes = (bytes: Uint8Array): Value => ({ kind: 'bytes', bytes });

@@ -95,7 +95,8 @@ export class Variables {
 
   /** Restores a snapshot, then forgets the values of `assigned` (their slots hold them). */
   merge(snapshot: Map<string, Slot['known']>, assigned: ReadonlySet<string>): void {
-    for (const [name, slot] of this.slots) slot.known = assigned.has(name) ? undefined : snapshot.get(name);
+    for (const [name, slot] of this.slots)
+      slot.known = assigned.has(name) ? undefined : snapshot.get(name);
   }
 
   /** Runs `body` with `names` pinned to their stack slots. */
@@ -133,10 +134,10 @@ export function assignedIn(node: Node | null | undefined): Set<string> {
     if (Array.isArray(value)) return value.forEach(visit);
     const n = value as Node;
     if (n.kind === 'AssignVariable' || n.kind === 'VariableDeclaration') names.add(n.variable.name);
-    if ((n.kind === 'CompoundAssign' || n.kind === 'IncDec') && n.target.kind === 'Variable') names.add(n.target.name);
+    if ((n.kind === 'CompoundAssign' || n.kind === 'IncDec') && n.target.kind === 'Variable')
+      names.add(n.target.name);
     for (const child of Object.values(value)) if (typeof child === 'object') visit(child);
   };
   visit(node);
   return names;
 }
-

@@ -59,8 +59,7 @@ export function buildCommand(): Command {
       "[options] filename\n       bpfscope [options] - <stdin input>\n       bpfscope [options] -e 'program'",
     )
     .description(
-      'bpfscope: a bpftrace-compatible tracing toolchain. Runs bpftrace scripts against a simulated\n' +
-        'Linux workload (default) or a recorded trace, and compiles them to eBPF object files.',
+      'A bpftrace-compatible tracing toolchain: runs bpftrace scripts against a simulated Linux workload (default) or a recorded trace, and compiles them to eBPF object files.',
     )
     .helpOption(false)
     .argument('[args...]')
@@ -69,8 +68,14 @@ export function buildCommand(): Command {
     .option('-f <format>', "output format ('text', 'json')", 'text')
     .option('-o <file>', 'redirect output to file')
     .option('-h, --help', 'show this help message')
-    .option('-I <dir>', 'add the directory to the include search path', collect, [])
-    .option('--include <file>', 'add an #include file before preprocessing', collect, [])
+    .addOption(
+      new Option('-I <dir>', 'add the directory to the include search path').argParser(collect),
+    )
+    .addOption(
+      new Option('--include <file>', 'add an #include file before preprocessing').argParser(
+        collect,
+      ),
+    )
     .option('-l [search]', 'list probes')
     .option('-p <pid>', 'enable USDT probes on PID (needs live tracing)')
     .option('-c <cmd>', 'run CMD and enable USDT probes on resulting process (needs live tracing)')
@@ -105,8 +110,8 @@ export function buildCommand(): Command {
   return command;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -163,8 +168,8 @@ export function parseArgs(argv: string[]): CliOptions {
     seed,
     duration: o.duration,
     workload: o.workload,
-    includeDirs: o.I,
-    includes: o.include,
+    includeDirs: o.I ?? [],
+    includes: o.include ?? [],
     helperWarnings: o.k,
   };
 }

@@ -9,7 +9,7 @@ import { renderDiagnostics } from '../../grammar/diagnostics';
 import { compileSource } from '../compile';
 import type { Program } from '../../compiler/program';
 import { attachProbes, AttachError, runProgram } from '../run';
-import { Runtime } from '../runtime/index';
+import { Runtime, VerifierError, VmError } from '../runtime/index';
 import { Output } from '../output/index';
 import { createProbeHost } from '../../probes/host';
 import { createRecorder, openSource, SourceError, workloadHelp } from '../sources';
@@ -88,6 +88,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await (repl ? runReplWithOptions(options, io) : runWithOptions(options, io));
   } catch (e) {
+    if (e instanceof TraceFileError || (e instanceof SourceError && e.located)) {
+      io.writeStderr(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof VerifierError) {
+      const probe = (e as VerifierError & { probeIndex?: number }).probeIndex;
+      io.writeStderr(
+        `ERROR: the verifier refused probe ${probe ?? '?'} at instruction ${e.insnIndex}: ${e.message}\n`,
+      );
+      return 1;
+    }
+    if (e instanceof VmError) {
+      io.writeStderr(`ERROR: ${e.message}\n`);
+      return 1;
+    }
     if (
       e instanceof CliError ||
       e instanceof UsageError ||
@@ -279,7 +294,7 @@ const REPL_USAGE = `USAGE:
     bpfscope repl [--workload NAME] [--seed N] [--duration TIME] [--replay FILE] [-f json] [--unsafe]
 
 An interactive session over an event source: enter probes to attach them, statements to run
-them once, and dot-commands (.run, .print, .maps, .probes, .help …). With piped input it
+them once, and dot-commands (.run, .print, .maps, .probes, .help ...). With piped input it
 prints only what the session prints: bpfscope repl < session.txt
 `;
 

@@ -4,7 +4,8 @@
 import * as b from '../../compiler/isa/build';
 import { AluOp, JmpOp, Size } from '../../compiler/isa/opcode';
 import { verify } from './verifier';
-import { DecodedProgram, Interpreter, Machine } from './vm';
+import { JitProgram } from './jit';
+import { DecodedProgram, Interpreter, Machine, type Executable } from './vm';
 
 export interface BenchResult {
   name: string;
@@ -31,13 +32,19 @@ export function loopProgram(iterations: number) {
   ];
 }
 
-/** Runs the loop benchmark; `iterations` × 9 instructions per run. */
-export function runBench(iterations = 1_000_000, repeats = 5): BenchResult {
-  const insns = loopProgram(iterations);
+/** Runs the loop benchmark on the interpreter and the JIT; `iterations` × 9 instructions per run. */
+export function runBench(iterations = 1_000_000, repeats = 5): BenchResult[] {
   // A loop this long exceeds the verifier's complexity limit, as it would the kernel's; verify
   // the same loop shape with a small bound instead.
   verify(loopProgram(10), { mode: 'conformance' });
-  const program = new Interpreter(new DecodedProgram(insns));
+  const decoded = new DecodedProgram(loopProgram(iterations));
+  return [
+    measure('interpreter loop', new Interpreter(decoded), repeats),
+    measure('jit loop', new JitProgram(decoded), repeats),
+  ];
+}
+
+function measure(name: string, program: Executable, repeats: number): BenchResult {
   const machine = new Machine([], Number.MAX_SAFE_INTEGER);
   let best = Infinity;
   let executed = 0;
@@ -49,7 +56,7 @@ export function runBench(iterations = 1_000_000, repeats = 5): BenchResult {
     executed = machine.executed;
     best = Math.min(best, ns / executed);
   }
-  return { name: 'interpreter loop', instructions: executed, nsPerInstruction: best };
+  return { name, instructions: executed, nsPerInstruction: best };
 }
 
 /** One line per result, e.g. `vm interpreter loop: 4.10 ns/insn (9000005 insns)`. */

@@ -8,6 +8,7 @@ import { PT_REGS, type Event } from '../../probes/event';
 import { HELPER_SPECS, HelperEnv, createHelpers, mapPointer } from './helpers';
 import { MapSet, StackTraceMap, type MapEntry } from './maps';
 import { CTX_REGION, regionAddress } from './memory';
+import { compileProgram } from './jit';
 import { VerifierError, verify } from './verifier';
 import {
   DEFAULT_INSTRUCTION_BUDGET,
@@ -32,6 +33,8 @@ export interface RuntimeOptions {
   instructionBudget?: number;
   /** Called when an update of a new key fails because the map is full (-E2BIG). */
   onMapFull?: (mapId: number) => void;
+  /** 'jit' (default) compiles verified programs to JavaScript; 'interpreter' runs them directly. */
+  executor?: 'jit' | 'interpreter';
 }
 
 /** Context bytes a probe's program may read: the kernel's limit for its program type. */

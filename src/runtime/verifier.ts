@@ -214,9 +214,41 @@ function statesMatch(old: State, cur: State, exact: boolean): boolean {
 interface Checkpoint {
   pc: number;
   state: State;
+  /** Exact identity of `state`, for the infinite-loop check. */
+  key: string;
   branches: number;
   parent: Checkpoint | undefined;
   complete: boolean;
+}
+
+/** Checkpoints at one prune point. */
+interface Explored {
+  /** Fully explored states, newest last (only the newest MAX_COMPLETE are compared). */
+  complete: Checkpoint[];
+  /** Keys of states still being explored (all on the current path), with their counts. */
+  active: Map<string, number>;
+}
+
+const MAX_COMPLETE = 64;
+/** Instructions walked on a path before it stores another checkpoint (as the kernel does). */
+const CHECKPOINT_SPACING = 8;
+
+function stateKey(state: State): string {
+  let key = '';
+  for (const f of state.frames) {
+    key += `|${f.callsite}`;
+    for (const r of f.regs) key += `;${regKey(r)}`;
+    key += '|' + String.fromCharCode(...f.bytes);
+    for (const slot of [...f.spills.keys()].sort((a, b) => a - b))
+      key += `;${slot}=${regKey(f.spills.get(slot)!)}`;
+  }
+  return key;
+}
+
+function regKey(r: RegState): string {
+  if (r.t === 'uninit') return 'u';
+  if (r.t === 'scalar') return `s${r.s.umin},${r.s.umax},${r.s.smin},${r.s.smax}`;
+  return `${r.t}${r.lo},${r.hi},${r.mapId},${r.frame}`;
 }
 
 interface Path {
@@ -288,7 +320,7 @@ class Verifier {
   private readonly at: (Instruction | undefined)[] = [];
   private readonly slots: number;
   private readonly prunePoints = new Set<number>();
-  private readonly explored = new Map<number, Checkpoint[]>();
+  private readonly explored = new Map<number, Explored>();
   private readonly maps = new Map<number, VerifierMap>();
   private readonly limit: number;
   private nextId = 1;
@@ -423,39 +455,44 @@ class Verifier {
     for (let cp = head; cp; cp = cp.parent) {
       if (--cp.branches > 0) return;
       cp.complete = true;
+      const at = this.explored.get(cp.pc)!;
+      const n = at.active.get(cp.key)! - 1;
+      if (n === 0) at.active.delete(cp.key);
+      else at.active.set(cp.key, n);
+      at.complete.push(cp);
+      if (at.complete.length > MAX_COMPLETE) at.complete.shift();
     }
   }
 
   /** Follows one path to its end, pushing the other side of each undecided branch. */
   private walk(path: Path, pending: Path[]): void {
     let { pc, state, head } = path;
+    let sinceCheckpoint = CHECKPOINT_SPACING;
     for (;;) {
       if (++this.processed > this.limit)
         this.fail(
           pc,
           `BPF program is too large. Processed ${this.processed - 1} insn (complexity limit ${this.limit})`,
         );
+      sinceCheckpoint++;
       if (this.prunePoints.has(pc)) {
-        const list = this.explored.get(pc) ?? [];
-        for (const cp of list) {
-          if (cp.complete) {
-            if (statesMatch(cp.state, state, false)) {
-              this.finishPath(head);
-              return;
-            }
-          } else if (statesMatch(cp.state, state, true))
-            this.fail(pc, `infinite loop detected at insn ${pc}`);
+        let at = this.explored.get(pc);
+        if (!at) {
+          at = { complete: [], active: new Map() };
+          this.explored.set(pc, at);
         }
-        const cp: Checkpoint = {
-          pc,
-          state: state.clone(),
-          branches: 1,
-          parent: head,
-          complete: false,
-        };
-        list.push(cp);
-        this.explored.set(pc, list);
-        head = cp;
+        for (let i = at.complete.length - 1; i >= 0; i--)
+          if (statesMatch(at.complete[i]!.state, state, false)) {
+            this.finishPath(head);
+            return;
+          }
+        if (sinceCheckpoint >= CHECKPOINT_SPACING) {
+          const key = stateKey(state);
+          if (at.active.has(key)) this.fail(pc, `infinite loop detected at insn ${pc}`);
+          at.active.set(key, 1);
+          head = { pc, state: state.clone(), key, branches: 1, parent: head, complete: false };
+          sinceCheckpoint = 0;
+        }
       }
       const insn = this.at[pc]!;
       const next = this.step(pc, insn, state, (target, other) => {

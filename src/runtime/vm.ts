@@ -934,3 +934,6 @@ function atomic(
     hi[s] = oldHi;
   }
 }
+
+/** The interpreter's instruction kernels, shared with the JIT (jit.ts) so both agree exactly. */
+export const kernels = { access, scratch, alu64, alu32, atomic, loadSize };

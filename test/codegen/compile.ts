@@ -11,16 +11,31 @@ import { bundledTracepoints } from '../../probes/tracepoints';
 
 export function testOptions(overrides: Partial<CompileOptions> = {}): CompileOptions {
   const host = createProbeHost({
-    catalog: { tracepoints: bundledTracepoints(), kernelFunctions: ['vfs_read', 'do_sys_openat2'], binaries: new Map([['/bin/bash', ['readline']]]), usdt: new Map() },
+    catalog: {
+      tracepoints: bundledTracepoints(),
+      kernelFunctions: ['vfs_read', 'do_sys_openat2'],
+      binaries: new Map([['/bin/bash', ['readline']]]),
+      usdt: new Map(),
+    },
   });
-  return { sourceName: 'test.bt', strlen: 64, mapKeysMax: 4096, params: [], unsafe: false, host, ...overrides };
+  return {
+    sourceName: 'test.bt',
+    strlen: 64,
+    mapKeysMax: 4096,
+    params: [],
+    unsafe: false,
+    host,
+    ...overrides,
+  };
 }
 
 export function compile(source: string, overrides: Partial<CompileOptions> = {}): GeneratedProgram {
   const options = testOptions(overrides);
   const parsed = parse(source, options.sourceName);
-  if (!parsed.ast || hasErrors(parsed.diagnostics)) throw new Error(renderDiagnostics(parsed.diagnostics, 'test.bt', source));
+  if (!parsed.ast || hasErrors(parsed.diagnostics))
+    throw new Error(renderDiagnostics(parsed.diagnostics, 'test.bt', source));
   const checked = check(parsed.ast, options);
-  if (hasErrors(checked.diagnostics)) throw new Error(renderDiagnostics(checked.diagnostics, 'test.bt', source));
+  if (hasErrors(checked.diagnostics))
+    throw new Error(renderDiagnostics(checked.diagnostics, 'test.bt', source));
   return generate(checked);
 }

@@ -17,24 +17,38 @@ function successfulCases(): { name: string; source: string; params: string[] }[]
   return readdirSync(cases)
     .filter((f) => f.endsWith('.bt'))
     .map((f) => f.slice(0, -3))
-    .filter((name) => readFileSync(join(CORPUS, 'expected', `${name}.status`), 'utf8').trim() === '0')
+    .filter(
+      (name) => readFileSync(join(CORPUS, 'expected', `${name}.status`), 'utf8').trim() === '0',
+    )
     .map((name) => {
       const argsFile = join(cases, `${name}.args`);
-      const params = existsSync(argsFile) ? readFileSync(argsFile, 'utf8').trim().split(/\s+/).filter((a) => a !== '--') : [];
+      const params = existsSync(argsFile)
+        ? readFileSync(argsFile, 'utf8')
+            .trim()
+            .split(/\s+/)
+            .filter((a) => a !== '--')
+        : [];
       return { name, source: readFileSync(join(cases, `${name}.bt`), 'utf8'), params };
     });
 }
 
-describe.skipIf(!existsSync(CORPUS))('conformance corpus (skipped when /work/shared/conformance is missing)', () => {
-  for (const c of existsSync(CORPUS) ? successfulCases() : []) {
-    it(`${c.name} compiles and verifies`, () => {
-      const program = compile(c.source, { params: c.params });
-      expect(program.probes.length).toBeGreaterThan(0);
-      for (const probe of program.probes) {
-        verify(decode(probe.bytecode), { ctxSize: contextSize(probe), maps: program.maps, helpers: HELPER_SPECS });
-        expect(probe.lines).toHaveLength(probe.bytecode.length / 8);
-        expect(probe.stackSize).toBeLessThanOrEqual(512);
-      }
-    });
-  }
-});
+describe.skipIf(!existsSync(CORPUS))(
+  'conformance corpus (skipped when /work/shared/conformance is missing)',
+  () => {
+    for (const c of existsSync(CORPUS) ? successfulCases() : []) {
+      it(`${c.name} compiles and verifies`, () => {
+        const program = compile(c.source, { params: c.params });
+        expect(program.probes.length).toBeGreaterThan(0);
+        for (const probe of program.probes) {
+          verify(decode(probe.bytecode), {
+            ctxSize: contextSize(probe),
+            maps: program.maps,
+            helpers: HELPER_SPECS,
+          });
+          expect(probe.lines).toHaveLength(probe.bytecode.length / 8);
+          expect(probe.stackSize).toBeLessThanOrEqual(512);
+        }
+      });
+    }
+  },
+);

@@ -27,16 +27,19 @@ const unavailable = kernelLoadUnavailable();
 const work = mkdtempSync(join(tmpdir(), 'bpfscope-codegen-kernel-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe.skipIf(unavailable)(`kernel verifier${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
-  for (const [name, source] of Object.entries(SCRIPTS)) {
-    it(`accepts ${name}`, () => {
-      const program = compile(source, { source });
-      const path = join(work, `${name}.o`);
-      writeFileSync(path, writeObject(program));
-      const pin = `/sys/fs/bpf/bpfscope_codegen_${process.pid}_${name}`;
-      const load = run('bpftool', ['-d', 'prog', 'loadall', path, pin]);
-      rmSync(pin, { recursive: true, force: true });
-      expect(load.status, load.stderr.split('\n').slice(-30).join('\n')).toBe(0);
-    });
-  }
-});
+describe.skipIf(unavailable)(
+  `kernel verifier${unavailable ? ` (skipped: ${unavailable})` : ''}`,
+  () => {
+    for (const [name, source] of Object.entries(SCRIPTS)) {
+      it(`accepts ${name}`, () => {
+        const program = compile(source, { source });
+        const path = join(work, `${name}.o`);
+        writeFileSync(path, writeObject(program));
+        const pin = `/sys/fs/bpf/bpfscope_codegen_${process.pid}_${name}`;
+        const load = run('bpftool', ['-d', 'prog', 'loadall', path, pin]);
+        rmSync(pin, { recursive: true, force: true });
+        expect(load.status, load.stderr.split('\n').slice(-30).join('\n')).toBe(0);
+      });
+    }
+  },
+);

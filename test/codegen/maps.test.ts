@@ -12,7 +12,9 @@ const ZERO_KEY = keyHex(0n);
 describe('value maps', () => {
   it('stores integers as 8 bytes under packed keys; ++ and += start at 0', () => {
     const r = run('BEGIN { @m[1, "ab"] = (int8)-3; @c++; @c++; @s += 5; @k[(uint64)-1] = 7; }');
-    const key = Buffer.concat([Buffer.from(keyHex(1n), 'hex'), Buffer.from('ab\0')]).toString('hex');
+    const key = Buffer.concat([Buffer.from(keyHex(1n), 'hex'), Buffer.from('ab\0')]).toString(
+      'hex',
+    );
     const m = r.map('@m');
     expect(m.size).toBe(1);
     expect(i64(m.get(key)!, 0)).toBe(-3n);
@@ -21,7 +23,9 @@ describe('value maps', () => {
     expect(u64(r.map('@k').get(keyHex(-1n))!, 0)).toBe(7n);
   });
   it('reads a missing key as zero and delete removes at once', () => {
-    const r = run('BEGIN { @a[1] = 1; @a[2] = 2; delete(@a[1]); printf("%d %d\\n", @a[1], @a[2]); }');
+    const r = run(
+      'BEGIN { @a[1] = 1; @a[2] = 2; delete(@a[1]); printf("%d %d\\n", @a[1], @a[2]); }',
+    );
     expect(r.printed).toEqual([[0n, 2n]]);
     expect([...r.map('@a').keys()]).toEqual([keyHex(2n)]);
   });
@@ -36,7 +40,9 @@ describe('value maps', () => {
 
 describe('aggregations', () => {
   it('count, sum, avg, stats', () => {
-    const r = run('BEGIN { @c = count(); @c = count(); @k[1] = count(); @s = sum(5); @s = sum(-7); @a = avg(8); @a = avg(1); @st = stats(3); }');
+    const r = run(
+      'BEGIN { @c = count(); @c = count(); @k[1] = count(); @s = sum(5); @s = sum(-7); @a = avg(8); @a = avg(1); @st = stats(3); }',
+    );
     expect(u64(r.map('@c').get('00000000')!, 0)).toBe(2n); // keyless count: per-CPU array, 4-byte key
     expect(u64(r.map('@k').get(keyHex(1n))!, 0)).toBe(1n);
     expect(i64(r.map('@s').get(ZERO_KEY)!, 0)).toBe(-2n);
@@ -46,7 +52,9 @@ describe('aggregations', () => {
     expect([i64(st, 0), u64(st, 8)]).toEqual([3n, 1n]);
   });
   it('min and max store the true extremes with isSet', () => {
-    const r = run('BEGIN { $v = 5; @mn = min($v); @mn = min(-4294967296); @mn = min(9); @mx = max(-5); @mx = max(-9); }');
+    const r = run(
+      'BEGIN { $v = 5; @mn = min($v); @mn = min(-4294967296); @mn = min(9); @mx = max(-5); @mx = max(-9); }',
+    );
     const mn = r.map('@mn').get(ZERO_KEY)!;
     expect([i64(mn, 0), u64(mn, 8)]).toEqual([-4294967296n, 1n]);
     const mx = r.map('@mx').get(ZERO_KEY)!;
@@ -56,8 +64,14 @@ describe('aggregations', () => {
     const values = [-1n, 0n, 1n, 2n, 3n, 4n, 1023n, 1024n, 1n << 31n, 1n << 40n, (1n << 62n) + 5n];
     const body = values.map((v) => `@v = ${v}; @h = hist(@v);`).join(' '); // map reads: computed at run time
     const r = run(`BEGIN { ${body} }`);
-    const buckets = [...r.map('@h').keys()].map((k) => u64(Buffer.from(k, 'hex'), 8)).sort((a, b) => Number(a - b));
-    expect(buckets).toEqual([0n, 1n, 2n, 3n, 3n + 0n, 4n, 11n, 12n, 33n, 42n, 64n].filter((v, i, a) => a.indexOf(v) === i));
+    const buckets = [...r.map('@h').keys()]
+      .map((k) => u64(Buffer.from(k, 'hex'), 8))
+      .sort((a, b) => Number(a - b));
+    expect(buckets).toEqual(
+      [0n, 1n, 2n, 3n, 3n + 0n, 4n, 11n, 12n, 33n, 42n, 64n].filter(
+        (v, i, a) => a.indexOf(v) === i,
+      ),
+    );
     expect(u64(r.map('@h').get(keyHex(0n, 3n))!, 0)).toBe(2n); // 2 and 3
   });
   it('computes the same hist and lhist buckets at run time as at compile time', () => {
@@ -66,21 +80,36 @@ describe('aggregations', () => {
         const r = run(`BEGIN { @v = ${v}; @h = hist(@v); @l = lhist(@v, 100, 5000, 70); }`);
         const bucket = (name: string) => u64(Buffer.from([...r.map(name).keys()][0], 'hex'), 8);
         expect(bucket('@h')).toBe(histIndex(v));
-        expect(bucket('@l')).toBe(lhistIndex(v, { kind: 'lhist', min: 100n, max: 5000n, step: 70n }));
+        expect(bucket('@l')).toBe(
+          lhistIndex(v, { kind: 'lhist', min: 100n, max: 5000n, step: 70n }),
+        );
       }),
       { numRuns: 40 },
     );
   });
   it('hist of constants buckets the same way', () => {
     const r = run('BEGIN { @h = hist(-1); @h = hist(0); @h = hist(1024); @h = hist(1 << 40); }');
-    const buckets = [...r.map('@h').keys()].map((k) => u64(Buffer.from(k, 'hex'), 8)).sort((a, b) => Number(a - b));
+    const buckets = [...r.map('@h').keys()]
+      .map((k) => u64(Buffer.from(k, 'hex'), 8))
+      .sort((a, b) => Number(a - b));
     expect(buckets).toEqual([0n, 1n, 12n, 42n]);
   });
   it('lhist buckets: below min, regular, at or above max', () => {
-    const body = [-1, 0, 8, 9, 10, 500].map((v) => `@v = ${v}; @l = lhist(@v, 0, 10, 3);`).join(' ');
+    const body = [-1, 0, 8, 9, 10, 500]
+      .map((v) => `@v = ${v}; @l = lhist(@v, 0, 10, 3);`)
+      .join(' ');
     const r = run(`BEGIN { ${body} }`);
-    const counts = new Map([...r.map('@l')].map(([k, v]) => [u64(Buffer.from(k, 'hex'), 8), u64(v, 0)]));
-    expect(counts).toEqual(new Map([[0n, 1n], [1n, 1n], [3n, 1n], [4n, 3n]]));
+    const counts = new Map(
+      [...r.map('@l')].map(([k, v]) => [u64(Buffer.from(k, 'hex'), 8), u64(v, 0)]),
+    );
+    expect(counts).toEqual(
+      new Map([
+        [0n, 1n],
+        [1n, 1n],
+        [3n, 1n],
+        [4n, 3n],
+      ]),
+    );
   });
 });
 

@@ -11,7 +11,8 @@ import { run, u64 } from './run';
 function regs(values: Partial<Record<keyof typeof PT_REGS, bigint>>): Uint8Array {
   const ctx = new Uint8Array(PT_REGS.size);
   const view = new DataView(ctx.buffer);
-  for (const [name, value] of Object.entries(values)) view.setBigUint64(PT_REGS[name as keyof typeof PT_REGS], value!, true);
+  for (const [name, value] of Object.entries(values))
+    view.setBigUint64(PT_REGS[name as keyof typeof PT_REGS], value!, true);
   return ctx;
 }
 
@@ -21,29 +22,49 @@ const bytes = (text: string) => new Uint8Array([...Buffer.from(text, 'latin1'), 
 
 describe('kprobe / uprobe context', () => {
   it('reads arguments, retval and func from pt_regs', () => {
-    const r = run('kprobe:vfs_read { printf("%d %d %d\\n", arg0, arg1, arg5); } kretprobe:vfs_read { printf("%d\\n", retval); }');
+    const r = run(
+      'kprobe:vfs_read { printf("%d %d %d\\n", arg0, arg1, arg5); } kretprobe:vfs_read { printf("%d\\n", retval); }',
+    );
     r.fire('kprobe:vfs_read', { ctx: regs({ di: 11n, si: 22n, r9: 66n }) });
     r.fire('kretprobe:vfs_read', { ctx: regs({ ax: 5n }) });
     expect(r.printed).toEqual([[11n, 22n, 66n], [5n]]);
   });
   it('str() reads kernel strings in kprobes and user strings in uprobes, up to n chars', () => {
-    const r = run('kprobe:vfs_read { printf("%s|%s\\n", str(arg0), str(arg0, 3)); } uprobe:/bin/bash:readline { printf("%s\\n", str(arg0)); }');
-    r.fire('kprobe:vfs_read', { ctx: regs({ di: KERNEL }), memory: [{ address: KERNEL, bytes: bytes('kernel text'), kernel: true }] });
-    r.fire('uprobe:/bin/bash:readline', { ctx: regs({ di: USER }), memory: [{ address: USER, bytes: bytes('user text'), kernel: false }] });
+    const r = run(
+      'kprobe:vfs_read { printf("%s|%s\\n", str(arg0), str(arg0, 3)); } uprobe:/bin/bash:readline { printf("%s\\n", str(arg0)); }',
+    );
+    r.fire('kprobe:vfs_read', {
+      ctx: regs({ di: KERNEL }),
+      memory: [{ address: KERNEL, bytes: bytes('kernel text'), kernel: true }],
+    });
+    r.fire('uprobe:/bin/bash:readline', {
+      ctx: regs({ di: USER }),
+      memory: [{ address: USER, bytes: bytes('user text'), kernel: false }],
+    });
     expect(r.printed).toEqual([['kernel text', 'ker'], ['user text']]);
   });
   it('truncates str() at BPFTRACE_STRLEN - 1 characters', () => {
     const r = run('kprobe:vfs_read { printf("%s\\n", str(arg0)); }', { strlen: 8 });
-    r.fire('kprobe:vfs_read', { ctx: regs({ di: KERNEL }), memory: [{ address: KERNEL, bytes: bytes('abcdefghijkl'), kernel: true }] });
+    r.fire('kprobe:vfs_read', {
+      ctx: regs({ di: KERNEL }),
+      memory: [{ address: KERNEL, bytes: bytes('abcdefghijkl'), kernel: true }],
+    });
     expect(r.printed).toEqual([['abcdefg']]);
   });
   it('takes stack ids into the internal stack maps', () => {
     const r = run('kprobe:vfs_read { @k[kstack] = 1; @u[ustack] = 1; }');
-    r.fire('kprobe:vfs_read', { ctx: regs({}), kstack: [0xffffffff81000010n, 0xffffffff81000020n], ustack: [0x401000n] });
+    r.fire('kprobe:vfs_read', {
+      ctx: regs({}),
+      kstack: [0xffffffff81000010n, 0xffffffff81000020n],
+      ustack: [0x401000n],
+    });
     const kstackMap = r.program.maps.find((m) => m.name === '.kstack')!;
     const [key] = r.map('@k').keys();
     const id = Number(u64(Buffer.from(key, 'hex'), 0));
-    expect(r.runtime.stackTrace(kstackMap.id, id)).toEqual([0xffffffff81000010n, 0xffffffff81000020n]);
+    expect(r.runtime.stackTrace(kstackMap.id, id)).toEqual([
+      0xffffffff81000010n,
+      0xffffffff81000020n,
+    ]);
     expect(r.program.maps.some((m) => m.name === '.ustack')).toBe(true);
   });
   it('usym stores the address and the pid', () => {
@@ -64,8 +85,13 @@ describe('tracepoint args', () => {
     view.setBigInt64(field('dfd').offset, -100n, true);
     view.setBigUint64(field('filename').offset, USER, true);
     view.setBigInt64(field('flags').offset, 524288n, true);
-    const r = run('tracepoint:syscalls:sys_enter_openat { printf("%d %s %d\\n", args->dfd, str(args->filename), args->flags); }');
-    r.fire('tracepoint:syscalls:sys_enter_openat', { ctx, memory: [{ address: USER, bytes: bytes('/etc/hosts'), kernel: false }] });
+    const r = run(
+      'tracepoint:syscalls:sys_enter_openat { printf("%d %s %d\\n", args->dfd, str(args->filename), args->flags); }',
+    );
+    r.fire('tracepoint:syscalls:sys_enter_openat', {
+      ctx,
+      memory: [{ address: USER, bytes: bytes('/etc/hosts'), kernel: false }],
+    });
     expect(r.printed).toEqual([[-100n, '/etc/hosts', 524288n]]);
   });
   it('gives each expanded attach point its own program when the code depends on it', () => {
@@ -87,7 +113,9 @@ describe('other builtins', () => {
     expect(r.printed).toEqual([[1000n, 600n]]);
   });
   it('bswap by width, has_key, strerror and ntop', () => {
-    const r = run('BEGIN { @v = 0x1234; @k[1] = 1; printf("%lx %d %d %s\\n", bswap((uint16)@v), has_key(@k, 1), has_key(@k, 2), strerror(13)); @n = ntop(0x0100007f); }');
+    const r = run(
+      'BEGIN { @v = 0x1234; @k[1] = 1; printf("%lx %d %d %s\\n", bswap((uint16)@v), has_key(@k, 1), has_key(@k, 2), strerror(13)); @n = ntop(0x0100007f); }',
+    );
     expect(r.printed).toEqual([[0x3412n, 1n, 0n, 13n]]); // strerror: the errno, named in user space
     const n = [...r.map('@n').values()][0];
     expect(u64(n, 0)).toBe(2n);
@@ -95,14 +123,21 @@ describe('other builtins', () => {
   });
   it('time and cat records name their formats', () => {
     const r = run('BEGIN { time("%H\\n"); time(); cat("/proc/%d/status", 5); }');
-    expect(r.records.map((x) => x.kind)).toEqual([RecordKind.Time, RecordKind.Time, RecordKind.Cat]);
+    expect(r.records.map((x) => x.kind)).toEqual([
+      RecordKind.Time,
+      RecordKind.Time,
+      RecordKind.Cat,
+    ]);
     expect(r.program.timeFormats).toEqual(['%H\n', '%H:%M:%S\n']);
     expect(r.program.cats[0].format).toBe('/proc/%d/status');
     expect(r.records[2].args[0]).toBe(5n);
   });
   it('buf copies bytes with their length', () => {
     const r = run('kprobe:vfs_read { @b = buf(arg0, 4); }');
-    r.fire('kprobe:vfs_read', { ctx: regs({ di: KERNEL }), memory: [{ address: KERNEL, bytes: new Uint8Array([1, 2, 3, 4, 5]), kernel: true }] });
+    r.fire('kprobe:vfs_read', {
+      ctx: regs({ di: KERNEL }),
+      memory: [{ address: KERNEL, bytes: new Uint8Array([1, 2, 3, 4, 5]), kernel: true }],
+    });
     const b = [...r.map('@b').values()][0];
     expect([...b.subarray(0, 5)]).toEqual([4, 1, 2, 3, 4]);
   });
@@ -121,13 +156,19 @@ describe('other builtins', () => {
     r.fire('uprobe:/bin/bash:readline', { ctx: regs({ di: argv }), memory });
     const [record] = r.records;
     expect(record.kind).toBe(RecordKind.Join);
-    expect(r.program.joins[Number(record.id)]).toEqual({ separator: ',', elementSize: 16, maxElements: 16 });
+    expect(r.program.joins[Number(record.id)]).toEqual({
+      separator: ',',
+      elementSize: 16,
+      maxElements: 16,
+    });
     expect(u64(record.bytes, 16)).toBe(2n);
     expect(Buffer.from(record.bytes.subarray(24, 27)).toString('latin1')).toBe('ls\0');
     expect(Buffer.from(record.bytes.subarray(40, 43)).toString('latin1')).toBe('-l\0');
   });
   it('strftime, reg and pton', () => {
-    const r = run('kprobe:vfs_read { @t = strftime("%H", 77); @r = reg("sp"); @p = pton("10.0.0.1"); @p6 = pton("::1"); }');
+    const r = run(
+      'kprobe:vfs_read { @t = strftime("%H", 77); @r = reg("sp"); @p = pton("10.0.0.1"); @p6 = pton("::1"); }',
+    );
     r.fire('kprobe:vfs_read', { ctx: regs({ sp: 0x1234n }) });
     const t = [...r.map('@t').values()][0];
     expect(r.program.timeFormats[Number(u64(t, 0))]).toBe('%H');

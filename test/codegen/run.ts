@@ -44,10 +44,12 @@ export function i64(bytes: Uint8Array, offset: number): bigint {
 export function decodeValue(bytes: Uint8Array, offset: number, type: Type): bigint | string {
   if (type.kind === 'string') {
     let s = '';
-    for (let i = offset; i < offset + type.size && bytes[i] !== 0; i++) s += String.fromCharCode(bytes[i]);
+    for (let i = offset; i < offset + type.size && bytes[i] !== 0; i++)
+      s += String.fromCharCode(bytes[i]);
     return s;
   }
-  if (type.kind === 'int' && type.size === 8) return type.signed ? i64(bytes, offset) : u64(bytes, offset);
+  if (type.kind === 'int' && type.size === 8)
+    return type.signed ? i64(bytes, offset) : u64(bytes, offset);
   return u64(bytes, offset);
 }
 
@@ -102,7 +104,8 @@ export function run(source: string, options: Partial<CompileOptions> = {}): Run 
       const def = program.maps.find((m) => m.name === name);
       if (!def) throw new Error(`no map ${name}`);
       const out = new Map<string, Uint8Array>();
-      for (const entry of runtime.mapEntries(def.id)) out.set(Buffer.from(entry.key).toString('hex'), entry.values[0]);
+      for (const entry of runtime.mapEntries(def.id))
+        out.set(Buffer.from(entry.key).toString('hex'), entry.values[0]);
       return out;
     },
   };

@@ -11,30 +11,46 @@ const printed = (source: string, params: string[] = []) => run(source, { params 
 
 describe('integers', () => {
   it('divides unsigned, shifts logically, wraps', () => {
-    expect(printed('BEGIN { @a = -7; @b = 2; @s = -1; printf("%ld %ld %ld %ld\\n", @a / @b, @a % 3, @s >> 60, @s << 63); }')).toEqual([
-      [9223372036854775804n, 0n, 15n, -9223372036854775808n],
-    ]);
+    expect(
+      printed(
+        'BEGIN { @a = -7; @b = 2; @s = -1; printf("%ld %ld %ld %ld\\n", @a / @b, @a % 3, @s >> 60, @s << 63); }',
+      ),
+    ).toEqual([[9223372036854775804n, 0n, 15n, -9223372036854775808n]]);
   });
   it('compares signed only when both sides are signed', () => {
-    expect(printed('BEGIN { @a = -1; @u = (uint64)1; printf("%d %d %d\\n", @a < @u, @a < 1, (uint8)255 == @a); }')).toEqual([[0n, 1n, 0n]]);
+    expect(
+      printed(
+        'BEGIN { @a = -1; @u = (uint64)1; printf("%d %d %d\\n", @a < @u, @a < 1, (uint8)255 == @a); }',
+      ),
+    ).toEqual([[0n, 1n, 0n]]);
   });
   it('casts truncate then extend by the target signedness', () => {
-    expect(printed('BEGIN { @x = -1; @y = 65535; @z = -2; printf("%ld %ld %ld\\n", (uint16)(int8)@x, (int32)(uint16)@y, (uint64)(int32)@z); }')).toEqual([
-      [255n, -1n, 4294967294n],
-    ]);
+    expect(
+      printed(
+        'BEGIN { @x = -1; @y = 65535; @z = -2; printf("%ld %ld %ld\\n", (uint16)(int8)@x, (int32)(uint16)@y, (uint64)(int32)@z); }',
+      ),
+    ).toEqual([[255n, -1n, 4294967294n]]);
   });
   it('keeps the width for unary minus and ~', () => {
-    expect(printed('BEGIN { @x = 5; @y = 1; $x = (uint8)@x; $y = (uint16)@y; printf("%ld %ld %ld\\n", -$x, ~$y, -@x); }')).toEqual([[251n, 65534n, -5n]]);
+    expect(
+      printed(
+        'BEGIN { @x = 5; @y = 1; $x = (uint8)@x; $y = (uint16)@y; printf("%ld %ld %ld\\n", -$x, ~$y, -@x); }',
+      ),
+    ).toEqual([[251n, 65534n, -5n]]);
   });
   it('short-circuits && and ||', () => {
-    const r = run('BEGIN { @z = 0; @o = 1; if (@z && @a++) {} if (@o || @b++) {} if (@o && @c++ == 0) { printf("yes\\n"); } printf("%d %d %d\\n", @a, @b, @c); }');
+    const r = run(
+      'BEGIN { @z = 0; @o = 1; if (@z && @a++) {} if (@o || @b++) {} if (@o && @c++ == 0) { printf("yes\\n"); } printf("%d %d %d\\n", @a, @b, @c); }',
+    );
     expect(r.printed).toEqual([[], [0n, 0n, 1n]]);
   });
 });
 
 describe('control flow', () => {
   it('while with break and continue', () => {
-    const out = printed('BEGIN { $i = 0; while ($i < 10) { $i++; if ($i == 2) { continue; } if ($i == 5) { break; } printf("%d\\n", $i); } printf("end %d\\n", $i); }');
+    const out = printed(
+      'BEGIN { $i = 0; while ($i < 10) { $i++; if ($i == 2) { continue; } if ($i == 5) { break; } printf("%d\\n", $i); } printf("end %d\\n", $i); }',
+    );
     expect(out).toEqual([[1n], [3n], [4n], [5n]]);
   });
   it('exit stops the probe after its record', () => {
@@ -43,33 +59,64 @@ describe('control flow', () => {
     expect(r.map('@x').size).toBe(0);
   });
   it('ternaries on integers and strings', () => {
-    expect(printed('BEGIN { @x = 5; printf("%s %d\\n", @x > 3 ? "big" : "small", @x == 4 ? 1 : 2); }')).toEqual([['big', 2n]]);
+    expect(
+      printed('BEGIN { @x = 5; printf("%s %d\\n", @x > 3 ? "big" : "small", @x == 4 ? 1 : 2); }'),
+    ).toEqual([['big', 2n]]);
   });
   it('unroll repeats the body', () => {
-    expect(printed('BEGIN { $n = 0; unroll(3) { unroll(2) { $n++; } } printf("%d\\n", $n); }')).toEqual([[6n]]);
+    expect(
+      printed('BEGIN { $n = 0; unroll(3) { unroll(2) { $n++; } } printf("%d\\n", $n); }'),
+    ).toEqual([[6n]]);
   });
 });
 
 describe('strings', () => {
   it('compares up to the shorter size including its NUL', () => {
-    const out = printed('BEGIN { @a = "hello"; @b = "help"; @c = "abc"; @d = "abcdef"; printf("%d %d %d %d %d\\n", @a == "hello", @a != @b, @c == @d, @d == @c, "abc\\0def" == "abc"); }');
+    const out = printed(
+      'BEGIN { @a = "hello"; @b = "help"; @c = "abc"; @d = "abcdef"; printf("%d %d %d %d %d\\n", @a == "hello", @a != @b, @c == @d, @d == @c, "abc\\0def" == "abc"); }',
+    );
     expect(out).toEqual([[1n, 1n, 0n, 0n, 1n]]);
   });
   it('strncmp gives 0 on a match', () => {
-    expect(printed('BEGIN { @a = "hello"; printf("%d %d\\n", strncmp(@a, "help", 3), strncmp(@a, "help", 4)); }')).toEqual([[0n, 1n]]);
+    expect(
+      printed(
+        'BEGIN { @a = "hello"; printf("%d %d\\n", strncmp(@a, "help", 3), strncmp(@a, "help", 4)); }',
+      ),
+    ).toEqual([[0n, 1n]]);
   });
   it('str of a positional parameter is a compile-time string', () => {
-    expect(printed('BEGIN { printf("%s|%s|%s\\n", str($1), str($1, 3), str($1 + 2)); }', ['abcdefgh'])).toEqual([['abcdefgh', 'abc', 'cdefgh']]);
+    expect(
+      printed('BEGIN { printf("%s|%s|%s\\n", str($1), str($1, 3), str($1 + 2)); }', ['abcdefgh']),
+    ).toEqual([['abcdefgh', 'abc', 'cdefgh']]);
   });
   it('tuples keep their elements', () => {
-    expect(printed('BEGIN { $t = (1, "two", (3, "four"), -5); printf("%d %s %d %s %d\\n", $t.0, $t.1, $t.2.0, $t.2.1, $t.3); }')).toEqual([
-      [1n, 'two', 3n, 'four', -5n],
-    ]);
+    expect(
+      printed(
+        'BEGIN { $t = (1, "two", (3, "four"), -5); printf("%d %s %d %s %d\\n", $t.0, $t.1, $t.2.0, $t.2.1, $t.3); }',
+      ),
+    ).toEqual([[1n, 'two', 3n, 'four', -5n]]);
   });
 });
 
 describe('constant folding agrees with the instructions', () => {
-  const ops = ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>', '<', '<=', '>', '>=', '==', '!='];
+  const ops = [
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    '&',
+    '|',
+    '^',
+    '<<',
+    '>>',
+    '<',
+    '<=',
+    '>',
+    '>=',
+    '==',
+    '!=',
+  ];
   it('for random operands, types and operators', () => {
     fc.assert(
       fc.property(

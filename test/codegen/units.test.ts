@@ -64,17 +64,30 @@ describe('constant folding', () => {
 
 describe('layouts', () => {
   it('packs keys: integers 8 bytes, strings their size; keyless is 8 zero bytes', () => {
-    expect(keyLayout([INT64, { kind: 'string', size: 5 }, UINT64])).toEqual({ offsets: [0, 8, 13], size: 21 });
+    expect(keyLayout([INT64, { kind: 'string', size: 5 }, UINT64])).toEqual({
+      offsets: [0, 8, 13],
+      size: 21,
+    });
     expect(keyLayout([]).size).toBe(8);
   });
   it('adds the bucket index to hist keys and sizes aggregation values', () => {
-    const hist = { keyTypes: [INT64], value: { kind: 'aggregation' as const, aggregation: { kind: 'hist' as const } } };
+    const hist = {
+      keyTypes: [INT64],
+      value: { kind: 'aggregation' as const, aggregation: { kind: 'hist' as const } },
+    };
     expect(mapKeySize(hist)).toBe(16);
-    const min = { keyTypes: [], value: { kind: 'aggregation' as const, aggregation: { kind: 'min' as const, signed: true } } };
+    const min = {
+      keyTypes: [],
+      value: { kind: 'aggregation' as const, aggregation: { kind: 'min' as const, signed: true } },
+    };
     expect(mapValueSize(min)).toBe(16);
   });
   it('aligns record arguments to 8 bytes and describes integers as 8 bytes', () => {
-    const layout = recordLayout([{ kind: 'int', size: 1, signed: false }, { kind: 'string', size: 5 }, INT64]);
+    const layout = recordLayout([
+      { kind: 'int', size: 1, signed: false },
+      { kind: 'string', size: 5 },
+      INT64,
+    ]);
     expect(layout.args.map((a) => a.offset)).toEqual([16, 24, 32]);
     expect(layout.args[0].type).toEqual({ kind: 'int', size: 8, signed: false });
     expect(layout.size).toBe(40);
@@ -83,7 +96,8 @@ describe('layouts', () => {
 
 describe('pt_regs facts', () => {
   it('match probes/event.ts', () => {
-    for (const [name, offset] of Object.entries(PT_REGS_OFFSETS)) expect(PT_REGS[name as keyof typeof PT_REGS]).toBe(offset);
+    for (const [name, offset] of Object.entries(PT_REGS_OFFSETS))
+      expect(PT_REGS[name as keyof typeof PT_REGS]).toBe(offset);
     expect(Object.keys(PT_REGS_OFFSETS)).toHaveLength(Object.keys(PT_REGS).length - 1);
     expect(ARGUMENT_OFFSETS).toEqual(ARG_REGISTERS.map((r) => PT_REGS[r]));
   });

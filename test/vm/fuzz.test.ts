@@ -14,6 +14,7 @@ import { createHelpers, HELPER_SPECS, HelperEnv, mapPointer } from '../../src/ru
 import { MapSet } from '../../src/runtime/maps';
 import { CTX_REGION, regionAddress } from '../../src/runtime/memory';
 import { verify, VerifierError } from '../../src/runtime/verifier';
+import { JitProgram } from '../../src/runtime/jit';
 import { DecodedProgram, Interpreter, Machine, VmError } from '../../src/runtime/vm';
 import { arbInstruction } from '../isa/arbitrary';
 
@@ -116,20 +117,28 @@ function attempt(insns: Instruction[]): 'refused' | 'ran' {
     if (e instanceof VerifierError) return 'refused';
     throw e;
   }
-  const env = new HelperEnv(new MapSet(MAPS, 1), 1);
-  const m = new Machine(createHelpers(env), 10_000);
-  m.reset();
-  const ev = event();
-  env.event = ev;
-  m.memory.set(CTX_REGION, ev.ctx, false);
-  m.setReg(1, regionAddress(CTX_REGION));
-  try {
-    new Interpreter(new DecodedProgram(insns), (_src, imm) => mapPointer(imm)).execute(m);
-  } catch (e) {
-    // Only the budget may stop a verified program (a bounded loop may legitimately run long).
-    if (e instanceof VmError && /budget/.test(e.message)) return 'ran';
-    throw new Error(`verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`);
+  const results: string[] = [];
+  const decoded = new DecodedProgram(insns);
+  for (const exe of [new Interpreter(decoded, (_src, imm) => mapPointer(imm)), new JitProgram(decoded, (_src, imm) => mapPointer(imm))]) {
+    const env = new HelperEnv(new MapSet(MAPS, 1), 1);
+    const m = new Machine(createHelpers(env), 10_000);
+    m.reset();
+    const ev = event();
+    env.event = ev;
+    m.memory.set(CTX_REGION, ev.ctx, false);
+    m.setReg(1, regionAddress(CTX_REGION));
+    try {
+      results.push(exe.execute(m).toString());
+    } catch (e) {
+      // Only the budget may stop a verified program (a bounded loop may legitimately run long).
+      if (e instanceof VmError && /budget/.test(e.message)) {
+        results.push('budget');
+        continue;
+      }
+      throw new Error(`verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`);
+    }
   }
+  if (!results.includes('budget')) expect(results[1]).toBe(results[0]);
   return 'ran';
 }
 

@@ -22,7 +22,8 @@ function register(g: ProbeGen, offset: number): Value {
 function argument(g: ProbeGen, node: Builtin): Value {
   const index = Number(node.name.slice(3));
   const offset = ARGUMENT_OFFSETS[index];
-  if (offset === undefined) return unsupported(`${node.name} (arguments passed on the stack)`, node.range);
+  if (offset === undefined)
+    return unsupported(`${node.name} (arguments passed on the stack)`, node.range);
   return register(g, offset);
 }
 
@@ -38,7 +39,12 @@ function stack(g: ProbeGen, user: boolean): Value {
 
 function func(g: ProbeGen): Value {
   const provider = g.points[0]?.provider;
-  if (provider === 'kprobe' || provider === 'kretprobe' || provider === 'kfunc' || provider === 'kretfunc') {
+  if (
+    provider === 'kprobe' ||
+    provider === 'kretprobe' ||
+    provider === 'kfunc' ||
+    provider === 'kretfunc'
+  ) {
     g.e.mov(Reg.R1, CTX);
     g.e.call(Helper.get_func_ip);
     const temp = g.regs.alloc();

@@ -4,7 +4,12 @@ import type { Builtin, Call } from '../../../grammar/ast';
 import { unsupported } from '../errors';
 import type { ProbeGen } from '../probe-gen';
 import type { Value } from '../value';
-import { argumentVariable, contextFunctions, contextVariables, isArgumentVariable } from './context';
+import {
+  argumentVariable,
+  contextFunctions,
+  contextVariables,
+  isArgumentVariable,
+} from './context';
 import { join } from './join';
 import { miscFunctions } from './misc';
 import { outputFunctions } from './output';
@@ -13,7 +18,13 @@ import { textFunctions } from './text';
 import type { FunctionGen, Gen, VariableGen } from './types';
 
 const VARIABLES: Record<string, VariableGen> = { ...taskVariables, ...contextVariables };
-const FUNCTIONS: Record<string, FunctionGen> = { ...outputFunctions, ...textFunctions, ...miscFunctions, ...contextFunctions, join };
+const FUNCTIONS: Record<string, FunctionGen> = {
+  ...outputFunctions,
+  ...textFunctions,
+  ...miscFunctions,
+  ...contextFunctions,
+  join,
+};
 
 export function genBuiltinVariable(g: ProbeGen, node: Builtin): Value {
   if (isArgumentVariable(node.name)) return argumentVariable(g, node);

@@ -18,15 +18,22 @@ const DEFAULT_SEPARATOR = ' ';
 
 export const join: FunctionGen = (g, node, gen) => {
   const separatorNode = node.args[1];
-  if (separatorNode && separatorNode.kind !== 'StringLiteral') return fail('join expects a string literal separator', separatorNode.range);
+  if (separatorNode && separatorNode.kind !== 'StringLiteral')
+    return fail('join expects a string literal separator', separatorNode.range);
   const elementSize = g.checked.options.strlen;
-  const descriptor = { separator: separatorNode?.value ?? DEFAULT_SEPARATOR, elementSize, maxElements: JOIN_MAX_ELEMENTS };
+  const descriptor = {
+    separator: separatorNode?.value ?? DEFAULT_SEPARATOR,
+    elementSize,
+    maxElements: JOIN_MAX_ELEMENTS,
+  };
   const id = g.state.intern(g.state.joins, descriptor);
   const countOffset = RECORD_HEADER_SIZE;
   const stringsOffset = RECORD_HEADER_SIZE + 8;
   const size = stringsOffset + JOIN_MAX_ELEMENTS * elementSize;
   const map = g.state.internal(JOIN_BUFFER_MAP, BpfMapType.PercpuArray, 4, size, 1);
-  const readString = userAddressSpace(g) ? Helper.probe_read_user_str : Helper.probe_read_kernel_str;
+  const readString = userAddressSpace(g)
+    ? Helper.probe_read_user_str
+    : Helper.probe_read_kernel_str;
   const readPointer = userAddressSpace(g) ? Helper.probe_read_user : Helper.probe_read_kernel;
 
   const array = g.own(gen(node.args[0]));

@@ -50,7 +50,10 @@ const deleteElement: FunctionGen = (g, node, gen) => {
   const map = node.args[0];
   if (map?.kind !== 'MapAccess') return fail('delete() expects a map element', node.range);
   const { def, info } = scriptMap(g, map.name);
-  if (info.value.kind === 'aggregation' && (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist'))
+  if (
+    info.value.kind === 'aggregation' &&
+    (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist')
+  )
     return fail('delete() of a hist/lhist entry is not implemented yet', node.range);
   deleteKey(g, def, buildKey(g, map, gen));
   return NOTHING;
@@ -66,7 +69,6 @@ const hasKey: FunctionGen = (g, node, gen) => {
   g.regs.write(temp, Reg.R0);
   return compareValues(g, '!=', inTemp(temp), constant(0n), false);
 };
-
 
 /** strftime(fmt, ns): `{u64 formatId (Program.timeFormats); u64 ns}`, formatted in user space. */
 const strftime: FunctionGen = (g, node, gen) => {
@@ -91,7 +93,8 @@ const pton: FunctionGen = (g, node) => {
 function parseAddress(text: string): Uint8Array | undefined {
   if (!text.includes(':')) {
     const parts = text.split('.').map(Number);
-    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+    if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+      return undefined;
     return new Uint8Array(parts);
   }
   const [head, tail = ''] = text.split('::');

@@ -15,7 +15,8 @@ export const DEFAULT_TIME_FORMAT = '%H:%M:%S\n';
 
 function stringArgument(g: ProbeGen, node: Call, index: number): string {
   const arg = node.args[index];
-  if (arg?.kind !== 'StringLiteral') return fail(`${node.name} expects a string literal`, arg?.range ?? node.range);
+  if (arg?.kind !== 'StringLiteral')
+    return fail(`${node.name} expects a string literal`, arg?.range ?? node.range);
   return arg.value;
 }
 
@@ -52,15 +53,24 @@ function print(g: ProbeGen, node: Call, gen: Gen) {
   const [target, top, div] = node.args;
   if (target?.kind === 'MapAccess' && !target.indexed && target.keys.length === 0) {
     const args: RecordArg[] = [
-      { value: constant(integerArgument(g, top, 0n)), type: { kind: 'int', size: 8, signed: false } },
-      { value: constant(integerArgument(g, div, 0n)), type: { kind: 'int', size: 8, signed: false } },
+      {
+        value: constant(integerArgument(g, top, 0n)),
+        type: { kind: 'int', size: 8, signed: false },
+      },
+      {
+        value: constant(integerArgument(g, div, 0n)),
+        type: { kind: 'int', size: 8, signed: false },
+      },
     ];
     emitRecord(g, RecordKind.PrintMap, g.state.map(target.name).id, args);
     return NOTHING;
   }
   const type = g.typeOf(target);
   const layout = recordLayout([type]);
-  const id = g.state.intern(g.state.printValues, { type: layout.args[0].type, offset: layout.args[0].offset });
+  const id = g.state.intern(g.state.printValues, {
+    type: layout.args[0].type,
+    offset: layout.args[0].offset,
+  });
   emitRecord(g, RecordKind.PrintValue, id, [{ value: gen(target), type }]);
   return NOTHING;
 }

@@ -35,7 +35,11 @@ const str: FunctionGen = (g, node, gen) => {
   const text = positionalText(g, source);
   const limit = length ? literalInteger(g, length) : undefined;
   if (text !== undefined) {
-    const chars = Math.min(text.length, size - 1, limit === undefined ? Infinity : Math.max(0, Number(limit)));
+    const chars = Math.min(
+      text.length,
+      size - 1,
+      limit === undefined ? Infinity : Math.max(0, Number(limit)),
+    );
     return stringConstant(latin1(text.slice(0, chars)), size);
   }
   const address = gen(source);
@@ -79,7 +83,8 @@ const buf: FunctionGen = (g, node, gen) => {
   const [source, length] = node.args;
   const sourceType = g.typeOf(source);
   const n = length ? literalInteger(g, length) : undefined;
-  if (length && n === undefined) return unsupported('buf() with a length that is not a literal', length.range);
+  if (length && n === undefined)
+    return unsupported('buf() with a length that is not a literal', length.range);
   const count = Math.min(type.size, n === undefined ? type.size : Number(n));
   const buffer = g.allocZeroed(sizeOf(type));
   g.e.storeImm(Size.B, Reg.R10, buffer, count);
@@ -108,7 +113,13 @@ const ntop: FunctionGen = (g, node, gen) => {
     g.release(af);
   } else g.e.storeImm(Size.DW, Reg.R10, buffer, v6 ? 10 : 2);
   const addr = gen(addrNode);
-  writeValue(g, addr, addrType, { base: Reg.R10, offset: buffer + 8, type: addrType, width: addrType.kind === 'array' ? undefined : 4, zeroed: true });
+  writeValue(g, addr, addrType, {
+    base: Reg.R10,
+    offset: buffer + 8,
+    type: addrType,
+    width: addrType.kind === 'array' ? undefined : 4,
+    zeroed: true,
+  });
   g.release(addr);
   return inMemory(buffer);
 };
@@ -120,4 +131,3 @@ export const textFunctions: Record<string, FunctionGen> = {
   ntop,
   strerror: (g, node, gen) => gen(node.args[0]),
 };
-
