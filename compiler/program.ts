@@ -128,6 +128,8 @@ export interface Program {
   timeFormats: string[];
   printValues: PrintValueDescriptor[];
   joins: JoinDescriptor[];
+  /** What the `probe` builtin names: its 8-byte value is an index into this table. */
+  probeNames: string[];
   /** Names of every script map the program mentions (printed at exit even if never written). */
   mapNames: string[];
   /** Warnings produced while compiling, already rendered. */

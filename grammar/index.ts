@@ -1,6 +1,7 @@
 // The grammar's front door: source text → AST (or diagnostics), AST → source text, and
 // child traversal.
 
+import type { IToken } from 'chevrotain';
 import type { Program, SourceRange } from './ast';
 import { AstBuilder, errorRange } from './cstToAst';
 import { error, type Diagnostic } from './diagnostics';
@@ -29,25 +30,18 @@ export interface ParseResult {
 
 export function parse(source: string, sourceName: string): ParseResult {
   void sourceName; // diagnostics carry ranges; the caller renders them with the name
+  const failed = (diagnostics: Diagnostic[]): ParseResult => ({ ast: null, diagnostics });
   const text = new SourceText(source);
   const scanned = scan(text);
-  if (scanned.diagnostics.length > 0) return { ast: null, diagnostics: scanned.diagnostics };
-
+  const lexical = scanned.diagnostics;
   const expanded = preprocess(scanned.tokens);
-  if (expanded.diagnostics.length > 0) return { ast: null, diagnostics: expanded.diagnostics };
+  if (expanded.diagnostics.length > 0) return failed(lexical.length ? lexical : expanded.diagnostics);
   const tokens = expanded.tokens;
 
   const tooDeep = firstTooDeeplyNested(tokens);
   if (tooDeep) {
-    return {
-      ast: null,
-      diagnostics: [
-        error(
-          `program is nested too deeply (more than ${MAX_NESTING} levels)`,
-          errorRange(tooDeep),
-        ),
-      ],
-    };
+    const message = `program is nested too deeply (more than ${MAX_NESTING} levels)`;
+    return failed(lexical.length ? lexical : [error(message, errorRange(tooDeep))]);
   }
 
   const parser = getParser();
@@ -56,32 +50,33 @@ export function parse(source: string, sourceName: string): ParseResult {
   try {
     cst = parser.program();
   } catch (e) {
-    if (e instanceof RangeError)
-      return { ast: null, diagnostics: [error('program is nested too deeply', wholeRange(text))] };
-    throw e;
+    if (!(e instanceof RangeError)) throw e;
+    return failed([error('program is nested too deeply', wholeRange(text))]);
   }
-  if (parser.errors.length > 0) {
-    return {
-      ast: null,
-      diagnostics: [syntaxErrorDiagnostic(parser.errors[0]!, tokens, text, scanned.eofRange)],
-    };
+  // 0.17 lexes as it parses: lexical errors before the first syntax error are reported
+  // (and the syntax error they cause is not); later ones are never reached.
+  const firstSyntaxError = parser.errors[0];
+  const syntaxOffset = firstSyntaxError ? tokenOffset(firstSyntaxError.token, text) : Infinity;
+  const earlierLexical = lexical.filter((_, i) => scanned.diagnosticOffsets[i]! <= syntaxOffset);
+  if (earlierLexical.length > 0) return failed(earlierLexical);
+  if (firstSyntaxError) {
+    return failed([syntaxErrorDiagnostic(firstSyntaxError, tokens, text, scanned.eofRange)]);
   }
 
   const builder = new AstBuilder(wholeRange(text));
   const ast = builder.build(cst);
-  if (!ast) return { ast: null, diagnostics: builder.diagnostics };
-  if (ast.probes.length === 0)
-    return { ast: null, diagnostics: [missingProbeBodyDiagnostic(tokens, text)] };
+  if (!ast) return failed(builder.diagnostics);
+  if (ast.probes.length === 0) return failed([missingProbeBodyDiagnostic(tokens, text)]);
   const deep = firstNodeDeeperThan(ast, MAX_AST_DEPTH);
   if (deep) {
-    return {
-      ast: null,
-      diagnostics: [
-        error(`expression is nested too deeply (more than ${MAX_AST_DEPTH} levels)`, deep.range),
-      ],
-    };
+    const message = `expression is nested too deeply (more than ${MAX_AST_DEPTH} levels)`;
+    return failed([error(message, deep.range)]);
   }
   return { ast, diagnostics: builder.diagnostics };
+}
+
+function tokenOffset(token: IToken, text: SourceText): number {
+  return Number.isNaN(token.startOffset) ? text.text.length : token.startOffset;
 }
 
 function wholeRange(text: SourceText): SourceRange {

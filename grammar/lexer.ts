@@ -30,6 +30,8 @@ export interface ScannedToken extends IToken {
 export interface ScanResult {
   tokens: ScannedToken[];
   diagnostics: Diagnostic[];
+  /** For each diagnostic, the offset of the text it is about (to order it among syntax errors). */
+  diagnosticOffsets: number[];
   /** Where end of file is, for bison-style "unexpected end of file" locations. */
   eofRange: SourceRange;
 }
@@ -61,6 +63,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   const src = source.text;
   const tokens: ScannedToken[] = [];
   const diagnostics: Diagnostic[] = [];
+  const diagnosticOffsets: number[] = [];
   let pos = 0;
   let step = 0; // bison's location start
   let mode: Mode = startMode;
@@ -85,8 +88,13 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       value,
     });
   };
+  let tokenStart = 0;
+  const report = (message: string, range: SourceRange): void => {
+    diagnostics.push(error(message, range));
+    diagnosticOffsets.push(tokenStart);
+  };
   const fail = (message: string, end: number): void => {
-    diagnostics.push(error(message, { start: source.position(step), end: source.position(end) }));
+    report(message, { start: source.position(step), end: source.position(end) });
   };
 
   /** Skip whitespace and comments; whitespace moves bison's location start. */
@@ -105,7 +113,8 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
           const lastNewline = src.lastIndexOf('\n');
           const start = Math.max(step, lastNewline >= pos ? lastNewline + 1 : step);
           pos = src.length;
-          diagnostics.push(error('end of file during comment', source.range(start, pos)));
+          tokenStart = pos;
+          report('end of file during comment', source.range(start, pos));
         } else {
           pos = close + 2;
         }
@@ -159,7 +168,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       end = pos;
       skipTrivia();
       const next = src[pos];
-      if (next === undefined || !startsAttachPointPiece(src, pos)) break;
+      if (next === undefined || !startsAttachPoint(src, pos)) break;
     }
     pos = end;
     push(T.AttachPointText, start, end, raw);
@@ -175,6 +184,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   const scanCodeToken = (): void => {
     const c = src[pos]!;
     const start = pos;
+    tokenStart = pos;
     if (isWordStart(c)) return scanWord();
     if (c >= '0' && c <= '9') {
       const r = scanInteger(src, pos);
@@ -193,10 +203,11 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
         pos = lineEnd < 0 ? src.length : lineEnd;
         const end = source.position(pos);
         if (lineEnd >= 0) end.column++;
-        diagnostics.push(error('unterminated string', { start: source.position(step), end }));
+        report('unterminated string', { start: source.position(step), end });
         return;
       }
-      if (s.errors.length === 0) push(T.StringToken, start, pos, s.value);
+      // 0.17 still returns the string after a bad escape, so lexing and parsing go on.
+      push(T.StringToken, start, pos, s.value);
       return;
     }
     if (c === '@') {
@@ -284,6 +295,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   return {
     tokens,
     diagnostics,
+    diagnosticOffsets,
     eofRange: { start: source.position(Math.min(step, src.length)), end: eof },
   };
 }

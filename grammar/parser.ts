@@ -383,10 +383,8 @@ export class BpftraceParser extends CstParser {
       { ALT: () => this.SUBRULE(this.mapAccess) },
       { ALT: () => this.SUBRULE(this.sizeofExpression) },
       { ALT: () => this.SUBRULE(this.offsetofExpression) },
-      {
-        GATE: () => this.is(this.LA(2), T.LParen),
-        ALT: () => this.SUBRULE(this.call),
-      },
+      // A call word must be called (0.17 reports the token after it); other words may be.
+      { GATE: () => this.is(this.LA(1), T.CallName) || this.is(this.LA(2), T.LParen), ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.CONSUME(T.BuiltinName) },
       { ALT: () => this.CONSUME(T.CallBuiltinName) },
       { ALT: () => this.CONSUME(T.Identifier) },

@@ -5,7 +5,7 @@ import { parse } from '../grammar/index';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics';
 import { check } from '../compiler/check/index';
 import type { CheckedProgram } from '../compiler/check/checked';
-import { generate } from '../compiler/codegen/index';
+import { generateOrDiagnose } from '../compiler/codegen/index';
 import type { CompileOptions } from '../compiler/host';
 import type { Program } from '../compiler/program';
 import type { Program as Ast } from '../grammar/ast';
@@ -23,6 +23,11 @@ export function compileSource(source: string, options: CompileOptions): CompileR
   const checked = check(parsed.ast, options);
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics];
   if (hasErrors(diagnostics)) return { ast: parsed.ast, checked, diagnostics };
-  const program = generate(checked);
-  return { ast: parsed.ast, checked, program, diagnostics };
+  const generated = generateOrDiagnose(checked);
+  return {
+    ast: parsed.ast,
+    checked,
+    program: generated.program,
+    diagnostics: [...diagnostics, ...generated.diagnostics],
+  };
 }

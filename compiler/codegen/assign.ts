@@ -19,7 +19,6 @@ import { fail } from './errors';
 import { isScalar } from './layout';
 import { buildKey, readValueAt, scriptMap, storeValue } from './maps';
 import type { ProbeGen } from './probe-gen';
-import { writeValue } from './store';
 import { constant, inTemp, type Value } from './value';
 
 type Gen = (e: Expression) => Value;

@@ -3,7 +3,7 @@
 
 import type { Expression, Ternary, Tuple, TupleAccess } from '../../grammar/ast';
 import { Reg } from '../isa/opcode';
-import { sizeOf, tupleLayout, type Type } from '../types';
+import { sizeOf, tupleLayout } from '../types';
 import { bothSigned, compareValues, genArithmetic, genCast, genUnary, isComparison } from './arith';
 import { genFieldAccess, genIndex } from './access';
 import { genBuiltinVariable, genCall } from './builtins/index';

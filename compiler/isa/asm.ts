@@ -123,8 +123,8 @@ function parseInstruction(text: string, line: number): Parsed {
     throw new AsmError(line, `${message}: '${text}'`);
   };
   const space = text.search(/\s/);
-  let mnemonic = (space < 0 ? text : text.slice(0, space)).toLowerCase();
-  let rest = space < 0 ? '' : text.slice(space).trim();
+  const mnemonic = (space < 0 ? text : text.slice(0, space)).toLowerCase();
+  const rest = space < 0 ? '' : text.slice(space).trim();
   const operands = rest ? splitOperands(rest) : [];
   const reg = (s: string | undefined): number => {
     const m = /^%?r(\d+)$/i.exec(s ?? '');

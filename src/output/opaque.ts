@@ -39,7 +39,7 @@ export function formatOpaque(
     case 'username':
       return userName(readU64(bytes, offset), ctx);
     case 'probe':
-      return probeNames(ctx.program)[Number(readU64(bytes, offset))] ?? '';
+      return ctx.program.probeNames[Number(readU64(bytes, offset))] ?? '';
     case 'macaddr':
       return [...bytes.slice(offset, offset + 6)]
         .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
@@ -57,11 +57,6 @@ export function formatOpaque(
     case 'ctx':
       return '';
   }
-}
-
-/** The Program's probe name table (codegen adds `probeNames`; tolerate its absence). */
-function probeNames(program: Program): string[] {
-  return (program as Program & { probeNames?: string[] }).probeNames ?? [];
 }
 
 /** ksym()/usym(): the function name without offset, or the address in hex when unknown. */

@@ -61,7 +61,6 @@ export class Runtime {
   readonly env: HelperEnv;
   private readonly machine: Machine;
   private readonly programs: Executable[];
-  private taken = 0;
 
   /** Verifies every probe; throws VerifierError (with `probeIndex` set) on the first unsafe one. */
   constructor(
@@ -79,7 +78,7 @@ export class Runtime {
       try {
         verify(insns, { ctxSize: contextSize(probe), maps: program.maps, helpers: HELPER_SPECS });
       } catch (e) {
-        if (e instanceof VerifierError) Object.assign(e, { probeIndex: i });
+        if (e instanceof VerifierError) e.probeIndex = i;
         throw e;
       }
       return new Interpreter(new DecodedProgram(insns), (src, imm) =>
@@ -112,10 +111,7 @@ export class Runtime {
 
   /** Records emitted since the last call, in emission order. */
   takeRecords(): Uint8Array[] {
-    const records = this.maps.records.slice(this.taken);
-    this.maps.records.length = 0;
-    this.taken = 0;
-    return records;
+    return this.maps.records.splice(0);
   }
 
   mapEntries(mapId: number): MapEntry[] {
@@ -142,6 +138,11 @@ export class Runtime {
   /** Text written by bpf_trace_printk so far. */
   get printk(): readonly string[] {
     return this.env.printk;
+  }
+
+  /** Failed updates of new keys in full maps so far, by map id (bpftrace warns about these). */
+  get mapFullCounts(): ReadonlyMap<number, number> {
+    return this.env.mapFull;
   }
 
   /** Signals requested by bpf_send_signal so far. */

@@ -44,6 +44,9 @@ import {
 import { evalAlu, evalJump } from './semantics';
 
 export class VerifierError extends Error {
+  /** Which probe's program was refused (set by Runtime). */
+  probeIndex?: number;
+
   constructor(
     readonly insnIndex: number,
     message: string,
@@ -901,8 +904,8 @@ class Verifier {
       fork(target, state.clone());
       return pc + 1;
     }
-    let a = dst.s;
-    let b = src.s;
+    const a = dst.s;
+    const b = src.s;
     if (is32) {
       if (isConst(a) && isConst(b)) {
         return evalJump(true, op, a.umin, b.umin) ? target : pc + 1;
@@ -935,8 +938,6 @@ class Verifier {
       apply(state, notTaken);
       return pc + 1;
     }
-    void a;
-    void b;
     return this.fail(pc, 'internal error: neither branch feasible');
   }
 
@@ -1010,7 +1011,6 @@ class Verifier {
   }
 
   private checkHelperArgs(pc: number, state: State, spec: HelperSpec): void {
-    const regs = state.cur.regs;
     let map: VerifierMap | undefined;
     spec.args.forEach((kind, i) => {
       const r = i + 1;
@@ -1062,7 +1062,6 @@ class Verifier {
           return; // checked with the memory argument before it
       }
     });
-    void regs;
   }
 
   /** A helper reads (`initialised`) or writes `size` bytes through pointer register r. */

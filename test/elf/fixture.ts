@@ -261,6 +261,7 @@ export function sampleProgram(): Program {
   return {
     sourceName: 'sample.bt',
     source: SOURCE,
+    probeNames: [],
     probes: [openat, begin, everySecond, everyTenth, end, vfsRead],
     maps: MAPS,
     printfs: [

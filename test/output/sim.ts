@@ -134,8 +134,9 @@ export class Sim implements MapStore {
       joins: [],
       mapNames: defs.map((d) => d.name),
       warnings: [],
+      probeNames: [],
       ...tables,
-    };
+    } as Program;
     for (const def of defs) {
       const perCpu =
         def.bpfType === BpfMapType.PercpuArray || def.bpfType === BpfMapType.PercpuHash;

@@ -119,7 +119,10 @@ function attempt(insns: Instruction[]): 'refused' | 'ran' {
   }
   const results: string[] = [];
   const decoded = new DecodedProgram(insns);
-  for (const exe of [new Interpreter(decoded, (_src, imm) => mapPointer(imm)), new JitProgram(decoded, (_src, imm) => mapPointer(imm))]) {
+  for (const exe of [
+    new Interpreter(decoded, (_src, imm) => mapPointer(imm)),
+    new JitProgram(decoded, (_src, imm) => mapPointer(imm)),
+  ]) {
     const env = new HelperEnv(new MapSet(MAPS, 1), 1);
     const m = new Machine(createHelpers(env), 10_000);
     m.reset();
@@ -135,7 +138,9 @@ function attempt(insns: Instruction[]): 'refused' | 'ran' {
         results.push('budget');
         continue;
       }
-      throw new Error(`verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`);
+      throw new Error(
+        `verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`,
+      );
     }
   }
   if (!results.includes('budget')) expect(results[1]).toBe(results[0]);

@@ -15,6 +15,7 @@ function program(probes: Instruction[][], maps: MapDef[], attach = 'kprobe:f'): 
   return {
     sourceName: 'test',
     source: '',
+    probeNames: [],
     probes: probes.map((insns, index) => ({
       index,
       attachPoints: [attach],
@@ -133,7 +134,7 @@ describe('Runtime', () => {
       throw new Error('accepted');
     } catch (e) {
       expect(e).toBeInstanceOf(VerifierError);
-      expect((e as VerifierError & { probeIndex: number }).probeIndex).toBe(1);
+      expect((e as VerifierError).probeIndex).toBe(1);
     }
   });
 
@@ -156,6 +157,7 @@ describe('Runtime', () => {
     expect(errno(rt.run(0, argEvent(2n)))).toBe(0);
     expect(errno(rt.run(0, argEvent(3n)))).toBe(-E2BIG);
     expect(full).toEqual([0]);
+    expect(rt.mapFullCounts.get(0)).toBe(1);
     const entries = rt.mapEntries(0);
     expect(entries.map((e) => [u64(e.key), u64(e.values[0]!)])).toEqual([
       [1n, 2n],

@@ -8,7 +8,6 @@ import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
 import { BpfMapType, RecordKind, RECORD_HEADER_SIZE } from '../../program';
 import { userAddressSpace } from '../access';
 import { fail } from '../errors';
-import type { ProbeGen } from '../probe-gen';
 import { CTX } from '../regs';
 import { NOTHING, type FunctionGen } from './types';
 

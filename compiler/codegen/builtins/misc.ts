@@ -7,7 +7,6 @@ import { AluOp, Reg, Size } from '../../isa/opcode';
 import { intWidth, compareValues } from '../arith';
 import { fail } from '../errors';
 import { buildKey, deleteKey, lookup, scriptMap } from '../maps';
-import type { ProbeGen } from '../probe-gen';
 import { constant, inMemory, inTemp, knownBytes } from '../value';
 import { readMemory } from '../access';
 import { NOTHING, type FunctionGen } from './types';

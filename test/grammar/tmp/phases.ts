@@ -18,5 +18,7 @@ for (let round = 0; round < 4; round++) {
   const t3 = performance.now();
   const ast = new AstBuilder(text.range(0, s.length)).build(cst);
   const t4 = performance.now();
-  console.log(`scan ${(t1 - t).toFixed(0)} pre ${(t2 - t1).toFixed(0)} parse ${(t3 - t2).toFixed(0)} ast ${(t4 - t3).toFixed(0)} tokens ${sc.tokens.length}`);
+  console.log(
+    `scan ${(t1 - t).toFixed(0)} pre ${(t2 - t1).toFixed(0)} parse ${(t3 - t2).toFixed(0)} ast ${(t4 - t3).toFixed(0)} tokens ${sc.tokens.length}`,
+  );
 }
