@@ -470,9 +470,10 @@ export class AstBuilder {
     );
   }
 
+  /** The grammar only allows a postfix `++`/`--` right after a map or variable. */
   private postfixIncDec(token: ScannedToken, target: A.Expression): A.IncDec {
     if (target.kind !== 'MapAccess' && target.kind !== 'Variable') {
-      this.fail(`syntax error, unexpected ${token.image}, expecting }`, errorRange(token));
+      throw new Error(`internal: postfix ${token.image} on ${target.kind}`);
     }
     return this.make<A.IncDec>(
       { kind: 'IncDec', operator: token.image as '++' | '--', prefix: false, target },

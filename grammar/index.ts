@@ -35,7 +35,8 @@ export function parse(source: string, sourceName: string): ParseResult {
   const scanned = scan(text);
   const lexical = scanned.diagnostics;
   const expanded = preprocess(scanned.tokens);
-  if (expanded.diagnostics.length > 0) return failed(lexical.length ? lexical : expanded.diagnostics);
+  if (expanded.diagnostics.length > 0)
+    return failed(lexical.length ? lexical : expanded.diagnostics);
   const tokens = expanded.tokens;
 
   const tooDeep = firstTooDeeplyNested(tokens);

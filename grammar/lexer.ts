@@ -157,7 +157,12 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
           raw += c;
           pos++;
           while (isDigit(src[pos])) raw += src[pos++];
-        } else if (c !== undefined && isAttachPointChar(c, afterColon) && !src.startsWith('//', pos) && !src.startsWith('/*', pos)) {
+        } else if (
+          c !== undefined &&
+          isAttachPointChar(c, afterColon) &&
+          !src.startsWith('//', pos) &&
+          !src.startsWith('/*', pos)
+        ) {
           if (c === ':') afterColon = true;
           raw += c;
           pos++;
@@ -327,7 +332,11 @@ function startsAttachPoint(src: string, pos: number): boolean {
 
 function startsAttachPointPiece(src: string, pos: number): boolean {
   const c = src[pos]!;
-  return c === '"' || (c === '$' && isDigit(src[pos + 1])) || (c !== '/' && isAttachPointChar(c, false));
+  return (
+    c === '"' ||
+    (c === '$' && isDigit(src[pos + 1])) ||
+    (c !== '/' && c !== '-' && c !== '+' && isAttachPointChar(c, false))
+  );
 }
 
 function startsDefinition(src: string, pos: number): boolean {

@@ -339,9 +339,12 @@ export class BpftraceParser extends CstParser {
     this.MANY(() => this.CONSUME(T.Star));
   });
 
+  /** Member accesses, then `++`/`--` (only right after a map or variable, as in 0.17). */
   postfix = this.RULE('postfix', () => {
-    this.SUBRULE(this.primary);
-    this.MANY(() =>
+    const primary = this.SUBRULE(this.primary);
+    let accessed = false;
+    this.MANY(() => {
+      accessed = true;
       this.OR([
         {
           ALT: () => {
@@ -365,10 +368,16 @@ export class BpftraceParser extends CstParser {
             this.CONSUME(T.RBracket);
           },
         },
-        { ALT: () => this.CONSUME(T.Increment, { LABEL: 'access' }) },
-        { ALT: () => this.CONSUME(T.Decrement, { LABEL: 'access' }) },
-      ]),
-    );
+      ]);
+    });
+    this.OPTION({
+      GATE: () => !accessed && isIncDecTarget(primary),
+      DEF: () =>
+        this.OR3([
+          { ALT: () => this.CONSUME(T.Increment, { LABEL: 'access' }) },
+          { ALT: () => this.CONSUME(T.Decrement, { LABEL: 'access' }) },
+        ]),
+    });
   });
 
   primary = this.RULE('primary', () => {
@@ -384,7 +393,10 @@ export class BpftraceParser extends CstParser {
       { ALT: () => this.SUBRULE(this.sizeofExpression) },
       { ALT: () => this.SUBRULE(this.offsetofExpression) },
       // A call word must be called (0.17 reports the token after it); other words may be.
-      { GATE: () => this.is(this.LA(1), T.CallName) || this.is(this.LA(2), T.LParen), ALT: () => this.SUBRULE(this.call) },
+      {
+        GATE: () => this.is(this.LA(1), T.CallName) || this.is(this.LA(2), T.LParen),
+        ALT: () => this.SUBRULE(this.call),
+      },
       { ALT: () => this.CONSUME(T.BuiltinName) },
       { ALT: () => this.CONSUME(T.CallBuiltinName) },
       { ALT: () => this.CONSUME(T.Identifier) },
@@ -445,6 +457,10 @@ export class BpftraceParser extends CstParser {
     this.SUBRULE(this.expressionList);
     this.CONSUME(T.RParen);
   });
+}
+
+function isIncDecTarget(primary: CstNode): boolean {
+  return primary.children.VariableName !== undefined || primary.children.mapAccess !== undefined;
 }
 
 export function isWordToken(token: IToken): boolean {

@@ -188,7 +188,8 @@ function printBare(e: A.Expression): [string, number] {
     case 'IncDec':
       return e.prefix
         ? [prefixed(e.operator, printExpression(e.target, PRIMARY)), PREFIX]
-        : [`${printExpression(e.target, PRIMARY)}${e.operator}`, POSTFIX];
+        : // `$x++.f` does not parse: a postfix increment is parenthesized before accesses.
+          [`${printExpression(e.target, PRIMARY)}${e.operator}`, PREFIX];
     case 'Cast':
       return [`(${printType(e.type)})${printExpression(e.operand, PREFIX)}`, PREFIX];
     case 'FieldAccess':

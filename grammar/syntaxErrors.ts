@@ -92,7 +92,9 @@ function expectedText(
       previous !== undefined && previous.tokenType !== T.LParen && previous.tokenType !== T.Comma;
     // bison's state after a call word expects `++`/`--` (a quirk of 0.17's grammar).
     if (expected === T.LParen && innermost === 'call') return '++ or --';
-    const list = innermost === 'call' || innermost === 'parenthesized' || innermost === 'mapAccess';
+    const list = ['call', 'parenthesized', 'mapAccess', 'sizeofExpression'].includes(
+      innermost ?? '',
+    );
     if ((expected === T.RParen || expected === T.RBracket) && list) {
       return afterElement ? `${label(expected)} or ","` : null;
     }

@@ -19,6 +19,8 @@ await build({
   target: 'node20',
   format: 'cjs',
   sourcemap: 'linked',
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   banner: { js: '#!/usr/bin/env node' },
 });

@@ -21,13 +21,15 @@ export class AttachError extends Error {}
 /** Resolves every probe's attach points; fails on the first that does not resolve. */
 export function attachProbes(program: Program, host: ProbeHost): AttachedProbe[] {
   const attached: AttachedProbe[] = [];
-  for (const probe of program.probes) {
+  // Runtime programs are numbered by position: a block whose attach points got programs of
+  // their own appears several times, with the same `index`.
+  program.probes.forEach((probe, position) => {
     for (const raw of probe.attachPoints) {
       const result = host.resolveAttachPoint(raw);
       if (!result.ok) throw new AttachError(`${raw}: ${result.message}`);
-      for (const point of result.points) attached.push({ probeIndex: probe.index, point });
+      for (const point of result.points) attached.push({ probeIndex: position, point });
     }
-  }
+  });
   return attached;
 }
 

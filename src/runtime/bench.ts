@@ -33,8 +33,8 @@ export function loopProgram(iterations: number) {
 }
 
 /**
- * Runs the loop benchmark (`iterations` × 9 instructions per run) on the executor the Runtime
- * uses by default (the JIT), or on the interpreter.
+ * Runs the loop benchmark (`iterations` × 9 instructions per run) on the JIT (what the
+ * Runtime uses for a small program with a loop) or on the interpreter.
  */
 export function runBench(
   iterations = 1_000_000,

@@ -33,8 +33,11 @@ export interface RuntimeOptions {
   instructionBudget?: number;
   /** Called when an update of a new key fails because the map is full (-E2BIG). */
   onMapFull?: (mapId: number) => void;
-  /** 'jit' (default) compiles verified programs to JavaScript; 'interpreter' runs them directly. */
-  executor?: 'jit' | 'interpreter';
+  /**
+   * 'auto' (default): small programs with loops are compiled to JavaScript (jit.ts), others
+   * interpreted; 'interpreter' interprets everything.
+   */
+  executor?: 'auto' | 'interpreter';
 }
 
 /** Context bytes a probe's program may read: the kernel's limit for its program type. */

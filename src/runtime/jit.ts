@@ -62,14 +62,41 @@ export class JitProgram implements Executable {
   }
 }
 
-/** The JIT for programs it supports, else the interpreter. */
+/**
+ * Largest program the JIT takes: V8 does not optimise much bigger generated functions, and
+ * unoptimised generated code is slower than the interpreter.
+ */
+export const JIT_MAX_SLOTS = 512;
+
+/** Whether `p` jumps backwards (has a loop), where compiled code pays off within one run. */
+function hasLoop(p: DecodedProgram): boolean {
+  for (let pc = 0; pc < p.slots; pc++) {
+    const op = p.op[pc]!;
+    const cls = op & CLASS_MASK;
+    if (
+      (cls === Class.JMP || cls === Class.JMP32) &&
+      (op & OP_MASK) !== JmpOp.CALL &&
+      (op & OP_MASK) !== JmpOp.EXIT
+    ) {
+      const off = (op & OP_MASK) === JmpOp.JA && cls === Class.JMP32 ? p.imm[pc]! : p.off[pc]!;
+      if (off < 0) return true;
+    }
+    if (op === LDDW) pc++;
+  }
+  return false;
+}
+
+/**
+ * The executor for a verified program: the JIT for small programs with loops that it
+ * supports, else the interpreter (straight-line per-event programs run once per event, and
+ * the interpreter is faster than not-yet-optimised generated code).
+ */
 export function compileProgram(
   program: DecodedProgram,
   resolvePseudo?: PseudoResolver,
 ): Executable {
-  return jitSupports(program)
-    ? new JitProgram(program, resolvePseudo)
-    : new Interpreter(program, resolvePseudo);
+  const useJit = program.slots <= JIT_MAX_SLOTS && hasLoop(program) && jitSupports(program);
+  return useJit ? new JitProgram(program, resolvePseudo) : new Interpreter(program, resolvePseudo);
 }
 
 const L = (r: number) => `r${r}l`;

@@ -5,7 +5,8 @@ import * as b from '../../compiler/isa/build';
 import type { Instruction } from '../../compiler/isa/instruction';
 import { AluOp, JmpOp, Size } from '../../compiler/isa/opcode';
 import { CONFORMANCE_HELPERS, loadVectors, parseVector } from '../../src/runtime/conformance';
-import { JitProgram, jitSupports } from '../../src/runtime/jit';
+import { compileProgram, JitProgram, jitSupports } from '../../src/runtime/jit';
+import { loopProgram } from '../../src/runtime/bench';
 import {
   DecodedProgram,
   Interpreter,
@@ -122,6 +123,17 @@ describe('JIT', () => {
         if (jit !== 'budget' && interpreted !== 'budget') expect(jit).toEqual(interpreted);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('is chosen for small programs with loops; straight-line code is interpreted', () => {
+    const loop = compileProgram(new DecodedProgram(loopProgram(50)));
+    expect(loop).toBeInstanceOf(JitProgram);
+    expect(run(loop, new Uint8Array(0))).toBe(
+      run(new Interpreter(new DecodedProgram(loopProgram(50))), new Uint8Array(0)),
+    );
+    expect(compileProgram(new DecodedProgram([b.mov64Imm(0, 1), b.exit()]))).toBeInstanceOf(
+      Interpreter,
     );
   });
 });
