@@ -136,5 +136,9 @@ export interface Program {
   warnings: string[];
 }
 
+/** Internal array map (4-byte key 0 → u64) where user space stores the run's start time,
+ *  which the `elapsed` builtin subtracts from the current time. */
+export const ELAPSED_MAP_NAME = '.elapsed';
+
 /** Standard header of a record: kind + id. */
 export const RECORD_HEADER_SIZE = 16;

@@ -217,7 +217,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
     }
     if (c === '@') {
       pos++;
-      while (isWordChar(src[pos])) pos++;
+      if (isWordStart(src[pos])) while (isWordChar(src[pos])) pos++;
       push(T.MapName, start, pos);
       return;
     }

@@ -127,13 +127,13 @@ export class BpftraceParser extends CstParser {
 
   /** Attach points are optional here: 0.17 parses `{ … }` and rejects it afterwards. */
   probe = this.RULE('probe', () => {
-    this.OPTION(() => {
-      this.CONSUME(T.AttachPointText);
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
-        this.OPTION3(() => this.CONSUME2(T.AttachPointText));
-      });
-    });
+    // 0.17 allows empty entries in the list (`BEGIN, {`, `,BEGIN {`).
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.AttachPointText) },
+        { ALT: () => this.CONSUME(T.Comma) },
+      ]),
+    );
     this.OPTION2(() => {
       this.CONSUME(T.PredicateStart);
       this.SUBRULE(this.expression);

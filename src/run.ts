@@ -3,7 +3,7 @@
 // invocation emits handed to the output side after that invocation returns (bpftrace's
 // asynchronous print/clear/zero semantics).
 
-import type { Program } from '../compiler/program';
+import { ELAPSED_MAP_NAME, type Program } from '../compiler/program';
 import type { ProbeHost, ResolvedAttachPoint } from '../compiler/host';
 import type { Event } from '../probes/event';
 import { PT_REGS } from '../probes/event';
@@ -127,16 +127,28 @@ export class ProbeDispatcher {
   }
 }
 
+/** Stores the run's start time where the `elapsed` builtin's code reads it. */
+export function setStartTime(runtime: Runtime, startNs: bigint): void {
+  const map = runtime.program.maps.find((m) => m.name === ELAPSED_MAP_NAME);
+  if (!map) return;
+  const value = new Uint8Array(8);
+  new DataView(value.buffer).setBigUint64(0, startNs, true);
+  runtime.updateMap(map.id, new Uint8Array(map.keySize), value);
+}
+
 export function runProgram(options: RunOptions): RunResult {
   const { attached, source, runtime, output } = options;
   output.attached(attached.length);
   options.onAttached?.();
 
+  setStartTime(runtime, source.startNs);
   const dispatcher = new ProbeDispatcher(attached, runtime, output);
   dispatcher.runSpecial('BEGIN', source.startNs);
+  let now = source.startNs;
   if (!dispatcher.exit && dispatcher.hasEventProbes) {
     const probes = attached.map((a) => a.point);
     for (const event of source.events({ probes })) {
+      now = event.ts;
       options.onEvent?.(event);
       dispatcher.deliver(event);
       if (dispatcher.exit) break;
@@ -144,9 +156,10 @@ export function runProgram(options: RunOptions): RunResult {
   }
   const exitCode = dispatcher.exit?.code ?? 0;
   const exited = dispatcher.exit !== undefined;
-  // END runs whether or not exit() was called; its own exit() only ends END.
+  // END runs whether or not exit() was called — at once after an exit(), as bpftrace does —
+  // and its own exit() only ends END.
   dispatcher.exit = undefined;
-  dispatcher.runSpecial('END', source.endNs);
+  dispatcher.runSpecial('END', exited ? now : source.endNs);
   output.printMapsAtExit(runtime);
   return { exitCode, exited };
 }

@@ -13,7 +13,13 @@ import type { ScriptMapInfo } from '../../compiler/program';
 import { createProbeHost, type ProbeListing } from '../../probes/host';
 import type { EventSource } from '../../probes/source';
 import { compileSource, type CompileResult } from '../compile';
-import { AttachError, attachProbes, ProbeDispatcher, type AttachedProbe } from '../run';
+import {
+  AttachError,
+  attachProbes,
+  ProbeDispatcher,
+  type AttachedProbe,
+  setStartTime,
+} from '../run';
 import { Output, type OutputEnv, type OutputFormat } from '../output/index';
 import { Runtime, VerifierError, VmError } from '../runtime/index';
 import { carryMaps } from './carry';
@@ -218,6 +224,7 @@ export class ReplSession {
     try {
       const attached = attachProbes(program, this.host);
       const runtime = new Runtime(program, { ncpus: o.source.ncpus, seed: o.seed });
+      setStartTime(runtime, o.source.startNs);
       const output = new Output(
         program,
         o.format,

@@ -125,6 +125,11 @@ export class Runtime {
     this.mapById(mapId).clear();
   }
 
+  /** Stores a value as user space would with BPF_MAP_UPDATE_ELEM (maps that are not per-CPU). */
+  updateMap(mapId: number, key: Uint8Array, value: Uint8Array): void {
+    this.mapById(mapId).update(key, value, 0n, 0);
+  }
+
   /** Keeps keys, zeroes values. */
   zeroMap(mapId: number): void {
     this.mapById(mapId).zero();

@@ -4,7 +4,7 @@
 import { Helper } from '../../isa/helpers';
 import { mov32Reg } from '../../isa/build';
 import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
-import { BpfMapType } from '../../program';
+import { BpfMapType, ELAPSED_MAP_NAME } from '../../program';
 import type { ProbeGen } from '../probe-gen';
 import { inMemory, inTemp, type Value } from '../value';
 import type { VariableGen } from './types';
@@ -23,11 +23,8 @@ function helperValue(helper: Helper, transform?: (g: ProbeGen) => void): Variabl
 const high32 = (g: ProbeGen) => g.e.alu(AluOp.RSH, Reg.R0, { imm: 32 });
 const low32 = (g: ProbeGen) => g.e.emit(mov32Reg(Reg.R0, Reg.R0));
 
-/** Start time for `elapsed`: user space stores the run's start (ktime ns) at key 0. */
-export const ELAPSED_MAP = '.elapsed';
-
 function elapsed(g: ProbeGen): Value {
-  const def = g.state.internal(ELAPSED_MAP, BpfMapType.Array, 4, 8, 1);
+  const def = g.state.internal(ELAPSED_MAP_NAME, BpfMapType.Array, 4, 8, 1);
   const key = g.frame.alloc(4);
   g.e.storeImm(Size.W, Reg.R10, key, 0);
   g.e.loadMap(Reg.R1, def.id);
