@@ -46,6 +46,9 @@ export interface TracepointField {
   /** The field's type as bpftrace sees it (`const char *` → pointer to int8, `char[16]` →
    *  array, `__data_loc char[]` → a 4-byte int). */
   type: Type;
+  /** A `__data_loc` field: its 4 bytes hold `offset | length << 16` of data stored in the
+   *  record itself (offset from the record's start); bpftrace reads it as ctx + offset. */
+  dataLoc?: boolean;
 }
 
 export interface TracepointFormat {

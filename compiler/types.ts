@@ -123,7 +123,7 @@ export function tupleLayout(elements: Type[]): { offsets: number[]; size: number
   return { offsets, size: Math.ceil(offset / maxAlign) * maxAlign };
 }
 
-/** bpftrace 0.17's spelling in diagnostics: `int64`, `unsigned int8`, `string [4]`, `count`. */
+/** bpftrace 0.17's spelling of a type in diagnostics: `int64`, `unsigned int8`, `string[4]`. */
 export function typeName(type: Type): string {
   switch (type.kind) {
     case 'none':
@@ -133,9 +133,9 @@ export function typeName(type: Type): string {
     case 'bool':
       return 'bool';
     case 'string':
-      return `string [${type.size}]`;
+      return `string[${type.size}]`;
     case 'buffer':
-      return `buffer [${type.size}]`;
+      return `buffer[${type.size + 1}]`;
     case 'tuple':
       return `(${type.elements.map(typeName).join(',')})`;
     case 'pointer':
@@ -145,7 +145,7 @@ export function typeName(type: Type): string {
     case 'record':
       return `${type.union ? 'union' : 'struct'} ${type.name}`;
     case 'opaque':
-      return type.name;
+      return type.name === 'macaddr' ? 'mac_address' : type.name;
     case 'aggregation':
       return type.aggregation.kind;
   }

@@ -125,7 +125,7 @@ export class BpftraceParser extends CstParser {
     });
   });
 
-  /** Attach points are optional here: 0.17 parses `{ … }` and rejects it afterwards. */
+  /** Attach points may be missing here: 0.17 parses `{ … }` and rejects it afterwards. */
   probe = this.RULE('probe', () => {
     // 0.17 allows empty entries in the list (`BEGIN, {`, `,BEGIN {`).
     this.MANY(() =>

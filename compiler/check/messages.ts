@@ -2,35 +2,10 @@
 // bpftrace 0.17 prints them (including its typos: "a integer", the missing closing quote in
 // map type mismatches). One function per message; callers never build message text.
 
-import type { Type } from '../types';
+import { typeName, type Type } from '../types';
 
-/** bpftrace 0.17's spelling of a type in messages: `int64`, `unsigned int8`, `string[4]`. */
-export function typeText(type: Type): string {
-  switch (type.kind) {
-    case 'none':
-      return 'none';
-    case 'int':
-      return `${type.signed ? '' : 'unsigned '}int${type.size * 8}`;
-    case 'bool':
-      return 'bool';
-    case 'string':
-      return `string[${type.size}]`;
-    case 'buffer':
-      return `buffer[${type.size + 1}]`;
-    case 'tuple':
-      return `(${type.elements.map(typeText).join(',')})`;
-    case 'pointer':
-      return `${typeText(type.to)} *`;
-    case 'array':
-      return `${typeText(type.element)}[${type.length}]`;
-    case 'record':
-      return `${type.union ? 'union' : 'struct'} ${type.name}`;
-    case 'opaque':
-      return type.name === 'macaddr' ? 'mac_address' : type.name;
-    case 'aggregation':
-      return type.aggregation.kind;
-  }
-}
+/** Types are spelled as 0.17 does (one place: compiler/types.ts). */
+export const typeText = typeName;
 
 /** The coarse type class 0.17 names in "(… provided)" and "(… supplied)". */
 export function typeClass(type: Type): string {

@@ -1,0 +1,432 @@
+// Generated variants of every kind of case in the conformance corpus, for the differential
+// harness. Each family builds many deterministic scripts (no value ties in value-sorted maps,
+// no per-CPU races, all end with exit()) that avoid the documented deliberate deviations.
+
+import type { Variant } from './harness';
+
+/** A small deterministic generator, so a family gives the same variants on every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)];
+}
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+function begin(body: string[]): string {
+  return `BEGIN {\n${body.map((l) => `  ${l}\n`).join('')}  exit();\n}\n`;
+}
+function cStr(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
+}
+
+const INT_EDGES = [
+  '0', '1', '-1', '7', '-42', '255', '256', '-128', '65535', '65536', '2147483647', '2147483648',
+  '-2147483648', '4294967295', '4294967296', '4294967301', '9223372036854775807',
+  '-9223372036854775807', '0x123456789abcdef', '0xdeadbeef', '1000000007', '-99999',
+];
+
+function printfIntegers(): Variant[] {
+  const out: Variant[] = [];
+  const specs = ['d', 'u', 'x', 'X', 'o'];
+  const lengths = ['', 'h', 'hh', 'l', 'll', 'j', 'z', 't'];
+  for (const spec of specs) {
+    for (const len of lengths) {
+      const lines = chunks(INT_EDGES, 4).map(
+        (vals) => `printf("${vals.map(() => `<%${len}${spec}>`).join(' ')}\\n", ${vals.join(', ')});`,
+      );
+      out.push({ name: `printf-int-${spec}-${len || 'none'}`, script: begin(lines) });
+    }
+  }
+  const r = rng(17);
+  const flagSets = ['', '-', '0', '-0'];
+  for (let n = 0; n < 30; n++) {
+    const lines: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const flag = pick(r, flagSets);
+      const width = pick(r, ['', '1', '3', '8', '12', '20', '25']);
+      const prec = pick(r, ['', '', '.0', '.1', '.4', '.10', '.22']);
+      const len = pick(r, ['', 'l', 'll', 'h', 'hh', 'z']);
+      const spec = pick(r, specs);
+      const v = pick(r, INT_EDGES);
+      lines.push(`printf("|%${flag}${width}${prec}${len}${spec}|\\n", ${v});`);
+    }
+    out.push({ name: `printf-int-flags-${n}`, script: begin(lines) });
+  }
+  out.push({
+    name: 'printf-char-and-pointer',
+    script: begin([
+      'printf("[%c][%c][%c][%c]\\n", 65, 0x141, 97, 32);',
+      'printf("[%5c][%-5c][%05c]\\n", 66, 67, 68);',
+      'printf("[%p][%p][%p][%p]\\n", 0, 1, -1, 0xffff880012345678);',
+      'printf("[%20p][%-20p][%.3p][%020p]\\n", 4096, 4096, 1, 255);',
+      'printf("[%.0d][%.0x][%5.0d]\\n", 0, 0, 0);',
+    ]),
+  });
+  return out;
+}
+
+const STRINGS = ['', 'a', 'ab', 'hello', 'hello world', 'x y\tz', 'abcdefghijklmnopqrstuvwxyz'];
+
+function printfStrings(): Variant[] {
+  const out: Variant[] = [];
+  const r = rng(5);
+  for (let n = 0; n < 12; n++) {
+    const lines: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const flag = pick(r, ['', '-', '0']);
+      const width = pick(r, ['', '1', '4', '10', '30']);
+      const prec = pick(r, ['', '', '.0', '.2', '.5', '.40']);
+      lines.push(`printf("[%${flag}${width}${prec}s]\\n", ${cStr(pick(r, STRINGS))});`);
+    }
+    lines.push(`$s = ${cStr(pick(r, STRINGS))}; printf("[%-8s|%8s|%.3s]\\n", $s, $s, $s);`);
+    out.push({ name: `printf-str-${n}`, script: begin(lines) });
+  }
+  out.push({
+    name: 'printf-percent-forms',
+    script: begin([
+      'printf("a%%b\\n");',
+      'printf("%d%%\\n", 5);',
+      'printf("%%%d\\n", 5);',
+      'printf("%d %% %d\\n", 1, 2);',
+      'printf("100%% sure %s\\n", "x");',
+      'printf("%s 50%%\\n", "half");',
+      'printf("%+d % d %#x %i %f\\n");',
+      'printf("%5%|%-%|%z\\n");',
+      'printf("end %");',
+      'printf("\\n");',
+    ]),
+  });
+  out.push({
+    name: 'printf-mixed-args',
+    script: begin([
+      'printf("%s=%d, %s=%lu, %s=%x\\n", "a", 1, "b", (uint64)-1, "c", 255);',
+      'printf("%d %s %d %s %d %s %d %s\\n", 1, "one", 2, "two", 3, "three", 4, "four");',
+      'printf("no newline"); printf(" continued\\n");',
+      'printf("tab\\there\\rcr\\n");',
+      'printf("%s%s%s\\n", "", "", "");',
+      '$t = (1, "x"); printf("%d %s\\n", $t.0, $t.1);',
+    ]),
+  });
+  return out;
+}
+
+function intLiterals(): Variant[] {
+  const forms = [
+    '0', '00', '007', '0777', '-010', '0x0', '0xFF', '0XfF', '-0x10', '1_000', '1__0', '0x_ff', '1_0_0',
+    '5u', '5U', '5l', '5L', '5ul', '5UL', '5ull', '5LL', '1e0', '1e3', '9e16', '5e2', '2e10', '0x7fffffffffffffff',
+    '0x8000000000000000', '0xffffffffffffffff', '18446744073709551615', '9223372036854775808',
+    '-9223372036854775808', '- 5', '- -5', '-(-5)', '2- -2', '10 -5', '0b1',
+  ];
+  const out: Variant[] = [];
+  for (const [i, group] of chunks(forms.filter((f) => f !== '0b1'), 5).entries()) {
+    out.push({
+      name: `int-literal-forms-${i}`,
+      script: begin(group.map((f) => `printf("%s = %ld %lu\\n", ${cStr(f)}, ${f}, ${f}); print(${f});`)),
+    });
+  }
+  return out;
+}
+
+const CASTS = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'];
+
+function arithmetic(): Variant[] {
+  const out: Variant[] = [];
+  const ops = ['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^'];
+  const vals = ['0', '1', '-1', '3', '-7', '255', '4294967296', '9223372036854775807', '-9223372036854775808', '100'];
+  const r = rng(99);
+  for (const op of ops) {
+    const lines: string[] = [];
+    for (let k = 0; k < 10; k++) {
+      let a = pick(r, vals);
+      let b = pick(r, vals);
+      if ((op === '/' || op === '%') && b === '0') b = '3';
+      if (op === '<<' || op === '>>') b = pick(r, ['0', '1', '4', '31', '32', '60', '63']);
+      const ca = pick(r, ['', '', ...CASTS.map((c) => `(${c})`)]);
+      const cb = pick(r, ['', '', ...CASTS.map((c) => `(${c})`)]);
+      a = `${ca}${a}`;
+      b = `${cb}${b}`;
+      lines.push(`$a = ${a}; $b = ${b}; print($a ${op} $b); printf("%ld %lu\\n", $a ${op} $b, ${a} ${op} ${b});`);
+    }
+    out.push({ name: `arith-${['add', 'sub', 'mul', 'div', 'mod', 'shl', 'shr', 'and', 'or', 'xor'][ops.indexOf(op)]}`, script: begin(lines) });
+  }
+  const unary: string[] = [];
+  for (const c of CASTS) {
+    for (const v of ['0', '1', '5', '-1']) {
+      if (c.startsWith('int') && c !== 'int64') continue; // narrow signed unary results are a documented 0.17 inconsistency
+      unary.push(`print(-(${c})${v}); print(~(${c})${v}); print(!(${c})${v});`);
+    }
+  }
+  for (const [i, g] of chunks(unary, 8).entries()) out.push({ name: `arith-unary-${i}`, script: begin(g) });
+  const cmp: string[] = [];
+  for (const op of ['<', '<=', '>', '>=', '==', '!=']) {
+    for (const [a, b] of [['-1', '1'], ['(uint64)-1', '1'], ['-1', '(uint64)1'], ['(uint8)255', '-1'], ['(int8)-1', '-1'], ['5', '5'], ['(uint32)4294967295', '(int32)-1']]) {
+      cmp.push(`printf("${a} ${op} ${b} = %d\\n", ${a} ${op} ${b});`);
+    }
+  }
+  for (const [i, g] of chunks(cmp, 10).entries()) out.push({ name: `compare-${i}`, script: begin(g) });
+  const casts: string[] = [];
+  for (const from of CASTS) for (const to of CASTS) casts.push(`print((${to})(${from})-2); print((${to})(${from})300);`);
+  for (const [i, g] of chunks(casts, 16).entries()) out.push({ name: `cast-chain-${i}`, script: begin(g) });
+  out.push({
+    name: 'logic-and-ternary',
+    script: begin([
+      'print(0x100000000 && 1); print(0 || 0); print(!0); print(!5); print(1 && 0 || 1);',
+      'print(1 ? 2 : 3); print(0 ? 2 : 0 ? 4 : 5); $s = 1 ? "yes" : "no"; print($s);',
+      'print(5 & 3 == 3); print(1 << 2 + 1); print(1 | 2 ^ 3 & 4); print(2 < 3 == 1);',
+      '$x = 10; $x += 5; $x -= 3; $x *= 2; $x /= 5; $x %= 3; $x <<= 4; $x >>= 1; $x |= 1; $x &= 7; $x ^= 2; print($x);',
+      '$i = 0; $j = $i++; $k = ++$i; print(($i, $j, $k)); $i--; --$i; print($i);',
+    ]),
+  });
+  return out;
+}
+
+function strings(): Variant[] {
+  const out: Variant[] = [];
+  out.push({
+    name: 'string-escapes-gen',
+    script: begin([
+      'printf("[%s]\\n", "a\\tb\\\\c\\"d");',
+      'printf("[%s]\\n", "\\x41\\x4a\\x414\\x7e");',
+      'printf("[%s]\\n", "\\101\\060\\0101\\1\\12x");',
+      'printf("[%s]\\n", "oct\\0hidden");',
+      'print("a\\x20b"); print("tab\\tend"); print("");',
+      'printf("%d %d %d\\n", sizeof("a\\0b"), sizeof(""), sizeof("\\x41"));',
+    ]),
+  });
+  const pairs = [['abc', 'abc'], ['abc', 'abd'], ['abc', 'abcdef'], ['', ''], ['a', ''], ['abc\\0def', 'abc'], ['B', 'a']];
+  out.push({
+    name: 'string-compare-gen',
+    script: begin(
+      pairs.map(
+        ([a, b]) => `$a = "${a}"; $b = "${b}"; printf("%d %d %d %d\\n", $a == $b, $a != $b, "${a}" == "${b}", strncmp($a, $b, 2));`,
+      ),
+    ),
+  });
+  out.push({
+    name: 'tuples-gen',
+    script: begin([
+      'print((1, "two", (3, "four"), -5));',
+      '$t = ((uint8)255, (int8)-1, "", (uint64)-1); print($t); print($t.0); print($t.3);',
+      '$u = ((1, 2), ("a", (3, "b"))); print($u); print($u.1.1.1);',
+      'printf("%d\\n", sizeof((1, "ab", (uint8)3)));',
+      '$v = (1, "ab"); $v = (2, "abcdef"); print($v);',
+    ]),
+  });
+  for (const strlen of ['4', '8', '16', '200']) {
+    out.push({
+      name: `strlen-${strlen}`,
+      env: { BPFTRACE_STRLEN: strlen },
+      args: ['abcdefghijklmnopqrstuvwxyz0123456789'],
+      script: begin([
+        'printf("[%s] [%s] [%s]\\n", str($1), str($1, 3), str($1 + 30));',
+        '$s = str($1); print($s); printf("%d\\n", sizeof($s));',
+        '@m[str($1)] = str($1, 5);',
+        'print("literal strings are not cut by STRLEN at all");',
+      ]),
+    });
+  }
+  out.push({
+    name: 'params-gen',
+    args: ['--', '0x10', '-3', '077', 'word', '12'],
+    script: begin([
+      'printf("%d %d %d %s %d %d\\n", $1, $2, $3, str($4), $5, $#);',
+      'printf("%d %s|\\n", $9, str($8));',
+      'print($1 * $2); @p[$5] = $1; if ($2 < 0) { print("negative"); }',
+    ]),
+  });
+  return out;
+}
+
+// Distinct values per map so value-sorted output has no ties.
+function aggregations(json: boolean): Variant[] {
+  const out: Variant[] = [];
+  const flags = json ? ['-f', 'json'] : undefined;
+  const tag = json ? 'json-' : '';
+  const valueSets = [
+    ['1', '2', '3'],
+    ['-5', '10', '-20', '7'],
+    ['0', '0x7fffffffffffffff', '1'],
+    ['(uint64)-1', '2', '5'],
+    ['-9223372036854775807', '100', '-1'],
+    ['4294967296', '123456789', '-42', '0'],
+  ];
+  for (const [i, vals] of valueSets.entries()) {
+    const body: string[] = [];
+    // keyless aggregations over all values
+    for (const v of vals) body.push(`@c = count(); @s = sum(${v}); @a = avg(${v}); @st = stats(${v});`);
+    // keyed, one value per key so value order is well defined
+    vals.forEach((v, k) => {
+      body.push(`@ks[${k * 7 - 3}] = sum(${v}); @ka["k${k}"] = avg(${v}); @kst[${k}, "x"] = stats(${v});`);
+      body.push(`@ki[${k}] = ${v}; @kstr[${v}] = "v${k}"; @kt["t${k}"] = (${v}, "s");`);
+    });
+    body.push(`@mn = min(${vals.filter((v) => !v.includes('-') && !v.startsWith('0x') && !v.includes('4294967296')).join('); @mn = min(') || '1'});`);
+    body.push(`@mx = max(${vals.filter((v) => !v.includes('-')).join('); @mx = max(') || '1'});`);
+    out.push({ name: `${tag}agg-values-${i}`, flags, script: begin(body) });
+  }
+  // counts with distinct totals
+  const r = rng(3);
+  for (let n = 0; n < 4; n++) {
+    const keys = ['"a"', '"bb"', '""', '"c d"', '1', '-1', '300'].slice(0, 3 + n);
+    const strKeys = keys.filter((k) => k.startsWith('"'));
+    const body: string[] = [];
+    strKeys.forEach((k, j) => body.push(`$i = 0; while ($i < ${j * 2 + 1 + Math.floor(r() * 2) * 10}) { @cnt[${k}] = count(); $i++; }`));
+    keys.filter((k) => !k.startsWith('"')).forEach((k, j) => body.push(`@num[${k}] = ${j * 3 + 1}; @neg[${k}] = -${j + 1};`));
+    out.push({ name: `${tag}agg-counts-${n}`, flags, script: begin(body) });
+  }
+  return out;
+}
+
+function histograms(json: boolean): Variant[] {
+  const out: Variant[] = [];
+  const flags = json ? ['-f', 'json'] : undefined;
+  const tag = json ? 'json-' : '';
+  const r = rng(json ? 77 : 42);
+  const histVals = ['-1', '-100', '0', '1', '2', '3', '4', '7', '8', '100', '1023', '1024', '1025', '65535', '1048576', '1073741823', '1073741824', '2147483647'];
+  for (let n = 0; n < 10; n++) {
+    const body: string[] = [];
+    const count = 2 + Math.floor(r() * 5);
+    for (let k = 0; k < count; k++) {
+      const v = pick(r, histVals);
+      const times = 1 + Math.floor(r() * 12);
+      body.push(`$i = 0; while ($i < ${times}) { @h = hist(${v}); $i++; }`);
+    }
+    out.push({ name: `${tag}hist-gen-${n}`, flags, script: begin(body) });
+  }
+  const ranges: [number, number, number][] = [
+    [0, 10, 1], [0, 100, 10], [0, 10, 3], [5, 50, 5], [0, 1024, 128], [1024, 8192, 512],
+    [0, 4194304, 1048576], [100, 200, 7], [0, 1000, 1], [3, 4, 1],
+  ];
+  for (const [idx, [min, max, step]] of ranges.entries()) {
+    const body: string[] = [];
+    const count = 2 + Math.floor(r() * 5);
+    for (let k = 0; k < count; k++) {
+      const span = max - min;
+      const v = pick(r, [min - 1, min, min + step, max - 1, max, max + 5, min + Math.floor(r() * span), 0, -3]);
+      const times = 1 + Math.floor(r() * 9);
+      body.push(`$i = 0; while ($i < ${times}) { @l = lhist(${v}, ${min}, ${max}, ${step}); $i++; }`);
+    }
+    out.push({ name: `${tag}lhist-gen-${idx}`, flags, script: begin(body) });
+  }
+  // keyed hist/lhist with distinct totals, printed with top/div, zero and clear
+  const body: string[] = [];
+  ['"x"', '"y"', '"z"'].forEach((k, j) => {
+    body.push(`$i = 0; while ($i < ${j * 3 + 1}) { @kh[${k}] = hist(${1 << (j * 3)}); @kl[${k}] = lhist(${j * 20 + 5}, 0, 100, 10); $i++; }`);
+  });
+  body.push('print(@kh, 2); print(@kh, 0, 2); print(@kl, 1, 3); print(@kh, 5);');
+  out.push({ name: `${tag}hist-keyed-print`, flags, script: begin(body) });
+  out.push({
+    name: `${tag}hist-zero-clear`,
+    flags,
+    script: begin([
+      '@a = hist(5); @a = hist(500); @b = lhist(5, 0, 10, 1); @c[1] = hist(3); @c[2] = hist(3); @c[2] = hist(30);',
+      'zero(@a); clear(@b); zero(@c); @d = hist(1); delete(@d);',
+    ]),
+  });
+  return out;
+}
+
+function printTopDivClear(json: boolean): Variant[] {
+  const out: Variant[] = [];
+  const flags = json ? ['-f', 'json'] : undefined;
+  const tag = json ? 'json-' : '';
+  const kinds: [string, (v: number) => string][] = [
+    ['count', (v) => `$i = 0; while ($i < ${v}) { @m[KEY] = count(); $i++; }`],
+    ['sum', (v) => `@m[KEY] = sum(${v * 7 - 20});`],
+    ['avg', (v) => `@m[KEY] = avg(${v * 9 - 30}); @m[KEY] = avg(${v});`],
+    ['max', (v) => `@m[KEY] = max(${v * 5});`],
+    ['min', (v) => `@m[KEY] = min(${v * 5});`],
+    ['int', (v) => `@m[KEY] = ${v * 11 - 40};`],
+    ['stats', (v) => `@m[KEY] = stats(${v * 3});`],
+    ['str', (v) => `@m[KEY] = "s${v}";`],
+  ];
+  for (const [kind, write] of kinds) {
+    const body: string[] = [];
+    [1, 4, 2, 6, 3].forEach((v, j) => body.push(write(v).replaceAll('KEY', `${j * 10 + 1}`)));
+    body.push('print(@m); print(@m, 2); print(@m, 0, 3); print(@m, 3, -2); print(@m, 10, 0);');
+    body.push('@e = count(); clear(@e); print(@e); delete(@m[21]); print(@m, 1);');
+    out.push({ name: `${tag}print-${kind}`, flags, script: begin(body) });
+    const body2 = [write(5).replaceAll('KEY', '"k"'), write(2).replaceAll('KEY', '"j"')];
+    body2.push('zero(@m); print(@m); @z = 1; clear(@z); print(@z);');
+    out.push({ name: `${tag}zero-${kind}`, flags, script: begin(body2) });
+    const body3 = [write(5).replaceAll('[KEY]', ''), 'print(@m); clear(@m);'];
+    out.push({ name: `${tag}keyless-${kind}`, flags, script: begin(body3) });
+  }
+  out.push({
+    name: `${tag}print-values`,
+    flags,
+    script: begin([
+      'print(42); print(-7); print("text"); print(""); print((1, (2, "x"), -3));',
+      'print((uint64)-1); print((uint8)255); print((int8)-5); print("q\\"uote\\\\back\\ttab");',
+      'printf("line\\n"); printf("no newline"); printf("a\\"b\\\\c\\td\\x01e\\n");',
+      '@[1] = 1; @["x" == "x"] = 1; @name_with_underscore = 3;',
+    ]),
+  });
+  out.push({
+    name: `${tag}map-keys-special`,
+    flags,
+    script: begin([
+      '@s["a\\"b"] = 1; @s["c,d"] = 2; @s["tab\\there"] = 3; @s[""] = 4; @s["\\\\"] = 5;',
+      '@mk[1, "a", -2] = 10; @mk[2, "", 0] = 20; @mk[(uint64)-1, "z", 5] = 30;',
+      '@u8[(uint8)255] = 1; @i8[(int8)-1] = 2; @u16[(uint16)65535] = 3; @i32[(int32)-5] = 4;',
+      '@sv[1] = "x\\ty"; @sv[2] = "q\\"q"; @sv[-1] = "";',
+    ]),
+  });
+  return out;
+}
+
+function intervals(json: boolean): Variant[] {
+  const flags = json ? ['-f', 'json'] : undefined;
+  const tag = json ? 'json-' : '';
+  return [
+    {
+      name: `${tag}interval-count-exit`,
+      flags,
+      script: 'interval:ms:50 {\n  @ticks = count();\n  @h = hist(@t);\n  @t++;\n  printf("tick %d\\n", @t);\n  if (@t == 4) { exit(); }\n}\nEND {\n  printf("end %d\\n", @t);\n  print(@ticks);\n}\n',
+    },
+    {
+      name: `${tag}interval-print-clear`,
+      flags,
+      script: 'BEGIN { printf("start\\n"); @x = 0; }\ninterval:ms:20 {\n  @x++;\n  @s[@x % 3] = sum(@x);\n  print(@s);\n  if (@x >= 3) { clear(@s); print(@s); exit(); }\n}\n',
+    },
+    {
+      name: `${tag}interval-two-probes-end`,
+      flags,
+      script: 'interval:ms:30 {\n  @a++;\n  if (@a > 5) { exit(); }\n}\nEND { @st = stats(@a); @avg = avg(@a * 10); printf("END a=%d\\n", @a); clear(@a); }\n',
+    },
+  ];
+}
+
+function flow(): Variant[] {
+  return [
+    { name: 'flow-exit-in-if', script: 'BEGIN {\n  @a = 1;\n  if (@a) { printf("x"); exit(); }\n  @b = 2;\n}\nEND { printf("end\\n"); }\n' },
+    { name: 'flow-end-before-begin', script: 'END { printf("bye\\n"); print(@x); }\nBEGIN { @x = hist(3); printf("hi"); exit(); }\n' },
+    { name: 'flow-print-async', script: begin(['@a = 1; print(@a); @a = 2; print(@a); clear(@a); @a = 3; zero(@a); printf("done\\n");']) },
+    { name: 'maps-name-order', script: begin(['@zeta = 1; @alpha = 2; @ = 3; @Mid = 4; @_u = 5; @a1 = hist(2); @alpha2 = avg(4); @b = stats(1); @c = "str";']) },
+    { name: 'flow-unroll-while', script: begin(['$i = 0; unroll(5) { $i++; printf("%d ", $i); } printf("\\n");', '$j = 0; while ($j < 10) { $j++; if ($j % 2) { continue; } if ($j > 7) { break; } printf("j%d\\n", $j); }']) },
+  ];
+}
+
+export const FAMILIES: Record<string, () => Variant[]> = {
+  'printf-int': printfIntegers,
+  'printf-str': printfStrings,
+  'int-literal': intLiterals,
+  arith: arithmetic,
+  strings,
+  agg: () => aggregations(false),
+  'agg-json': () => aggregations(true),
+  hist: () => histograms(false),
+  'hist-json': () => histograms(true),
+  print: () => printTopDivClear(false),
+  'print-json': () => printTopDivClear(true),
+  interval: () => intervals(false),
+  'interval-json': () => intervals(true),
+  flow,
+};
