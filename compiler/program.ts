@@ -40,7 +40,9 @@ export interface MapDef {
  * Key: the key parts packed in order with no padding; integer parts are 8 bytes
  * (little-endian, sign-extended per their type), string parts their full size, other parts
  * their sizeOf. A map without keys has the single key of 8 zero bytes.
- * hist/lhist maps append an 8-byte bucket index to the key:
+ * hist/lhist maps append an 8-byte bucket index to the key; the key of a keyless hist/lhist
+ * is the bucket index alone (8 bytes, as in bpftrace 0.17), so in every case the bucket is the
+ * last 8 bytes of the key:
  *   hist:  0 = negative, 1 = value 0, 2 = value 1, k+1 = [2^(k-1), 2^k) for k = 2..64
  *   lhist: 0 = below min, 1..B = regular buckets, B+1 = at or above max (B = (max-min)/step)
  *

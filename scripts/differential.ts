@@ -33,11 +33,16 @@ async function main(): Promise<number> {
   let ran = 0;
   let differed = 0;
   let unstable = 0;
+  let refused = 0;
   for (const family of names.length ? names : Object.keys(FAMILIES)) {
     for (const v of FAMILIES[family]()) {
       if (only && !only.test(v.name)) continue;
       const r = await differential(v, dir);
       ran++;
+      if (r.reference.status !== 0) {
+        refused++;
+        if (verbose) console.log(`(bpftrace exits ${r.reference.status} on ${v.name}: ${r.reference.stderr.split('\n')[0]})`);
+      }
       if (r.unstable) {
         unstable++;
         console.log(`UNSTABLE ${v.name} (bpftrace itself is not deterministic here)`);
@@ -51,7 +56,7 @@ async function main(): Promise<number> {
       }
     }
   }
-  console.log(`\n${ran} variants, ${differed} differ, ${unstable} unstable in bpftrace (scratch dir ${dir})`);
+  console.log(`\n${ran} variants, ${differed} differ, ${unstable} unstable in bpftrace, ${refused} refused by bpftrace (scratch dir ${dir})`);
   return differed ? 1 : 0;
 }
 

@@ -3,14 +3,14 @@
 
 import type { Expression, FieldAccess, Index, Unary } from '../../grammar/ast';
 import { Helper } from '../isa/helpers';
-import { Reg } from '../isa/opcode';
+import { AluOp, Reg, Size } from '../isa/opcode';
 import { sizeOf, type Type } from '../types';
 import { arithmetic } from './arith';
 import { fail, unsupported } from './errors';
 import { isScalar } from './layout';
 import type { ProbeGen } from './probe-gen';
 import { CTX } from './regs';
-import { constant, inMemory, type Value } from './value';
+import { constant, inMemory, inTemp, type Value } from './value';
 
 type Gen = (e: Expression) => Value;
 
@@ -85,6 +85,7 @@ function tracepointField(g: ProbeGen, node: FieldAccess, type: Type): Value {
   const field = format?.fields.find((f) => f.name === node.field);
   if (!field)
     return fail(`Can not access field '${node.field}' on tracepoint ${point.name}`, node.range);
+  if (field.dataLoc) return dataLocAddress(g, field.offset);
   if (isScalar(type)) {
     const size = [1, 2, 4, 8].includes(field.size) ? field.size : 8;
     const value = g.loadInt(CTX, field.offset, size, field.signed);
@@ -93,6 +94,18 @@ function tracepointField(g: ProbeGen, node: FieldAccess, type: Type): Value {
   const buffer = g.frame.alloc(sizeOf(type));
   g.copy(Reg.R10, buffer, CTX, field.offset, Math.min(field.size, sizeOf(type)));
   return inMemory(buffer);
+}
+
+/** A `__data_loc` field reads, as in bpftrace 0.17, as the address of its data:
+ *  ctx + (field & 0xffff), a 64-bit value (`str()` of it gives the string). */
+function dataLocAddress(g: ProbeGen, offset: number): Value {
+  const temp = g.regs.alloc();
+  const reg = g.regs.target(temp, Reg.R5);
+  g.e.load(Size.W, reg, CTX, offset);
+  g.e.alu(AluOp.AND, reg, { imm: 0xffff });
+  g.e.alu(AluOp.ADD, reg, { reg: CTX });
+  g.regs.write(temp, reg);
+  return inTemp(temp);
 }
 
 export function genIndex(g: ProbeGen, node: Index, gen: Gen): Value {

@@ -5,7 +5,7 @@
 import type { Call, Expression, MapAccess } from '../../grammar/ast';
 import { AluOp, JmpOp, Reg, Size } from '../isa/opcode';
 import type { Aggregation } from '../types';
-import { keyLayout } from './layout';
+import { bucketOffset } from './layout';
 import { buildKey, lookup, scriptMap, update } from './maps';
 import type { ProbeGen } from './probe-gen';
 import { constant, type Value } from './value';
@@ -20,17 +20,17 @@ export function genAggregation(g: ProbeGen, map: MapAccess, call: Call, gen: Exp
   const argument = call.args[0] ? gen(call.args[0]) : undefined;
   const keyOffset = buildKey(g, map, gen);
   if (aggregation.kind === 'hist' || aggregation.kind === 'lhist') {
-    const bucketOffset = keyOffset + keyLayout(info.keyTypes).size;
+    const bucketAt = keyOffset + bucketOffset(info);
     if (argument!.kind === 'const') {
       const v = argument!.value;
       const bucket = aggregation.kind === 'hist' ? histIndex(v) : lhistIndex(v, aggregation);
-      g.storeInt(constant(bucket), Reg.R10, bucketOffset, 8);
+      g.storeInt(constant(bucket), Reg.R10, bucketAt, 8);
     } else {
       g.loadInto(argument!, Reg.R1);
       g.release(argument!);
       if (aggregation.kind === 'hist') histBucket(g);
       else lhistBucket(g, aggregation);
-      g.storeRegister(Reg.R2, Reg.R10, bucketOffset, 8);
+      g.storeRegister(Reg.R2, Reg.R10, bucketAt, 8);
     }
   }
   const v =

@@ -49,9 +49,14 @@ export function hasBucketKey(info: ScriptMapInfo): boolean {
   );
 }
 
+/** Where a hist/lhist key's bucket index lies: after the script's key parts; the key of a
+ *  keyless hist/lhist is the bucket index alone (as in bpftrace 0.17). */
+export function bucketOffset(info: ScriptMapInfo): number {
+  return info.keyTypes.length === 0 ? 0 : keyLayout(info.keyTypes).size;
+}
+
 export function mapKeySize(info: ScriptMapInfo): number {
-  // A keyless hist keeps the 8 zero bytes of a keyless key, then the bucket index.
-  return keyLayout(info.keyTypes).size + (hasBucketKey(info) ? 8 : 0);
+  return hasBucketKey(info) ? bucketOffset(info) + 8 : keyLayout(info.keyTypes).size;
 }
 
 export function aggregationValueSize(aggregation: Aggregation): number {

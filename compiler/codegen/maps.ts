@@ -6,7 +6,7 @@ import { Helper } from '../isa/helpers';
 import { JmpOp, Reg, Size } from '../isa/opcode';
 import type { MapDef, ScriptMapInfo } from '../program';
 import { sameType, type Type } from '../types';
-import { isKeylessCount, isScalar, keyLayout } from './layout';
+import { bucketOffset, hasBucketKey, isKeylessCount, isScalar, keyLayout } from './layout';
 import type { ProbeGen } from './probe-gen';
 import { writeValue } from './store';
 import { inMemory, type Value } from './value';
@@ -20,7 +20,7 @@ export function scriptMap(g: ProbeGen, name: string): { def: MapDef; info: Scrip
 }
 
 /** Builds the key of `@m[keys]` on the stack and returns its offset. A hist/lhist key has
- *  room for the bucket index after the script's key parts (the MapDef's keySize). */
+ *  room for the bucket index at bucketOffset (the MapDef's keySize). */
 export function buildKey(g: ProbeGen, node: MapAccess, gen: ExprGen): number {
   const { def, info } = scriptMap(g, node.name);
   if (isKeylessCount(info)) {
@@ -30,8 +30,10 @@ export function buildKey(g: ProbeGen, node: MapAccess, gen: ExprGen): number {
   }
   const layout = keyLayout(info.keyTypes);
   const offset = g.frame.alloc(def.keySize);
+  // A keyless key is zero, except a keyless hist's (the bucket, written by the caller).
+  const partsSize = hasBucketKey(info) ? bucketOffset(info) : layout.size;
   const needsZero = info.keyTypes.length === 0 || info.keyTypes.some((t) => !isScalar(t));
-  if (needsZero) g.zero(offset, layout.size);
+  if (needsZero && partsSize > 0) g.zero(offset, partsSize);
   node.keys.forEach((key, i) => {
     const value = gen(key);
     writeValue(g, value, g.typeOf(key), {

@@ -669,7 +669,8 @@ class Verifier {
         pc,
         `math between ${p.t === 'stack' ? 'fp' : p.t} pointer and register with unbounded min value is not allowed`,
       );
-    if (p.t === 'ctx' && !isConst(v)) this.fail(pc, `variable ctx access prohibited`);
+    // As in the kernel, ctx plus a variable is allowed (bpftrace computes `__data_loc`
+    // addresses so, for helpers' ARG_ANYTHING); accessing memory through it is not.
     const lo = Number(v.smin);
     const hi = Number(v.smax);
     const isSub = op === AluOp.SUB;
@@ -732,6 +733,7 @@ class Verifier {
     };
     switch (base.t) {
       case 'ctx':
+        if (base.lo !== base.hi) this.fail(pc, `variable ctx access prohibited`);
         if (write) this.fail(pc, `invalid bpf_context access off=${lo} size=${size}`);
         if (lo < 0 || hi > (this.options.ctxSize ?? 168) || lo % size !== 0)
           this.fail(pc, `invalid bpf_context access off=${lo} size=${size}`);
@@ -1079,6 +1081,7 @@ class Verifier {
     if (v.t === 'ctx' && !initialised)
       this.fail(pc, `R${r} helper access to the context is read-only`);
     const p = v as PtrState;
+    if (p.t === 'ctx' && p.lo !== p.hi) this.fail(pc, `variable ctx access prohibited`);
     const limit =
       p.t === 'stack'
         ? 0

@@ -20,6 +20,7 @@ const SCRIPTS: Record<string, string> = {
   strings: `BEGIN { @a = "hello"; $t = (1, "two", (uint8)3); @t = $t; printf("%d %d %d %s\\n", @a == "hello", strncmp(@a, "help", 3), $t.2, $t.1); @k["x", 1] = (2, "y"); print((1, "p")); time(); }`,
   join_exec: `tracepoint:syscalls:sys_enter_execve { join(args->argv); join(args->argv, ","); @t = strftime("%H:%M", nsecs); @p = pton("::1"); }`,
   registers: `kprobe:vfs_read { @sp = reg("sp"); @ip = reg("ip"); @mac = macaddr(arg0); @n = ntop(arg1); @b = bswap((uint32)arg2); }`,
+  data_loc: `tracepoint:sched:sched_process_exec { printf("%s %d\\n", str(args->filename), args->pid); @[str(args->filename)] = count(); }`,
   interval: `interval:ms:100 { @ticks = count(); if (@ticks2++ > 3) { exit(); } }`,
 };
 

@@ -94,6 +94,24 @@ describe('tracepoint args', () => {
     });
     expect(r.printed).toEqual([[-100n, '/etc/hosts', 524288n]]);
   });
+  it('reads a __data_loc field as ctx + (field & 0xffff), the data inside the record', () => {
+    const format = testOptions().host.tracepointFormat('sched', 'sched_process_exec')!;
+    const field = (name: string) => format.fields.find((f) => f.name === name)!;
+    expect(field('filename').dataLoc).toBe(true);
+    const text = bytes('/usr/bin/true');
+    const ctx = new Uint8Array(format.size + text.length + 8);
+    const view = new DataView(ctx.buffer);
+    // offset | length << 16, with a high bit set in the length: only the low 16 bits count
+    view.setUint32(field('filename').offset, format.size | (text.length << 16), true);
+    ctx.set(text, format.size);
+    view.setInt32(field('pid').offset, 77, true);
+    const r = run(
+      'tracepoint:sched:sched_process_exec { printf("%s %d\\n", str(args->filename), args->pid); @[str(args->filename, 4)] = count(); }',
+    );
+    r.fire('tracepoint:sched:sched_process_exec', { ctx });
+    expect(r.printed).toEqual([['/usr/bin/true', 77n]]);
+    expect([...r.map('@').keys()]).toEqual([Buffer.from('/usr').toString('hex').padEnd(128, '0')]);
+  });
   it('gives each expanded attach point its own program when the code depends on it', () => {
     const r = run('tracepoint:syscalls:sys_enter_open* { @[probe] = count(); }');
     expect(r.program.probes.length).toBeGreaterThan(1);

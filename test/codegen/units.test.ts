@@ -70,12 +70,13 @@ describe('layouts', () => {
     });
     expect(keyLayout([]).size).toBe(8);
   });
-  it('adds the bucket index to hist keys and sizes aggregation values', () => {
+  it('adds the bucket index to hist keys (a keyless hist key is the bucket) and sizes aggregation values', () => {
     const hist = {
       keyTypes: [INT64],
       value: { kind: 'aggregation' as const, aggregation: { kind: 'hist' as const } },
     };
     expect(mapKeySize(hist)).toBe(16);
+    expect(mapKeySize({ ...hist, keyTypes: [] })).toBe(8); // the bucket alone
     const min = {
       keyTypes: [],
       value: { kind: 'aggregation' as const, aggregation: { kind: 'min' as const, signed: true } },

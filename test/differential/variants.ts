@@ -120,7 +120,7 @@ function printfStrings(): Variant[] {
 
 function intLiterals(): Variant[] {
   const forms = [
-    '0', '00', '007', '0777', '-010', '0x0', '0xFF', '0XfF', '-0x10', '1_000', '1__0', '0x_ff', '1_0_0',
+    '0', '00', '007', '0777', '-010', '0x0', '0xFF', '0XfF', '-0x10', '1_000', '1__0', '1_0_0',
     '5u', '5U', '5l', '5L', '5ul', '5UL', '5ull', '5LL', '1e0', '1e3', '9e16', '5e2', '2e10', '0x7fffffffffffffff',
     '0x8000000000000000', '0xffffffffffffffff', '18446744073709551615', '9223372036854775808',
     '-9223372036854775808', '- 5', '- -5', '-(-5)', '2- -2', '10 -5', '0b1',
@@ -153,7 +153,8 @@ function arithmetic(): Variant[] {
       const cb = pick(r, ['', '', ...CASTS.map((c) => `(${c})`)]);
       a = `${ca}${a}`;
       b = `${cb}${b}`;
-      lines.push(`$a = ${a}; $b = ${b}; print($a ${op} $b); printf("%ld %lu\\n", $a ${op} $b, ${a} ${op} ${b});`);
+      // fresh variables per line: a wider reassignment is lost in 0.17 (documented bug)
+      lines.push(`$a${k} = ${a}; $b${k} = ${b}; print($a${k} ${op} $b${k}); printf("%ld %lu\\n", $a${k} ${op} $b${k}, ${a} ${op} ${b});`);
     }
     out.push({ name: `arith-${['add', 'sub', 'mul', 'div', 'mod', 'shl', 'shr', 'and', 'or', 'xor'][ops.indexOf(op)]}`, script: begin(lines) });
   }
@@ -220,7 +221,7 @@ function strings(): Variant[] {
       '$v = (1, "ab"); $v = (2, "abcdef"); print($v);',
     ]),
   });
-  for (const strlen of ['4', '8', '16', '200']) {
+  for (const strlen of ['4', '8', '16', '32']) {
     out.push({
       name: `strlen-${strlen}`,
       env: { BPFTRACE_STRLEN: strlen },

@@ -1,4 +1,4 @@
-// Builtins read from the probe's context: arg0-N and retval (x86-64 pt_regs), func, probe,
+// Builtins read from the probe's context: arg0-N, sarg0-N and retval (x86-64 pt_regs), func, probe,
 // kstack/ustack (get_stackid into the internal `.kstack`/`.ustack` stack-trace maps; the
 // value is the stack id as a u64, negative when the kernel could not take the stack).
 
@@ -6,6 +6,8 @@ import type { Builtin, Call } from '../../../grammar/ast';
 import { Helper } from '../../isa/helpers';
 import { Reg } from '../../isa/opcode';
 import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../ptregs';
+import { readMemory } from '../access';
+import { arithmetic } from '../arith';
 import { fail, unsupported } from '../errors';
 import type { ProbeGen } from '../probe-gen';
 import { CTX } from '../regs';
@@ -25,6 +27,14 @@ function argument(g: ProbeGen, node: Builtin): Value {
   if (offset === undefined)
     return unsupported(`${node.name} (arguments passed on the stack)`, node.range);
   return register(g, offset);
+}
+
+/** sargN: the N-th argument passed on the stack, at sp + 8 * (N + 1) (above the return
+ *  address), read with probe_read (user memory in uprobes). */
+function stackArgument(g: ProbeGen, node: Builtin): Value {
+  const index = BigInt(node.name.slice(4));
+  const address = arithmetic(g, '+', register(g, PT_REGS.sp!), constant(8n * (index + 1n)));
+  return readMemory(g, address, { kind: 'int', size: 8, signed: false });
 }
 
 function stack(g: ProbeGen, user: boolean): Value {
@@ -68,10 +78,11 @@ export const contextVariables: Record<string, VariableGen> = {
 };
 
 export function isArgumentVariable(name: string): boolean {
-  return /^arg\d+$/.test(name);
+  return /^s?arg\d+$/.test(name);
 }
 
-export const argumentVariable: VariableGen = argument;
+export const argumentVariable: VariableGen = (g, node) =>
+  node.name.startsWith('s') ? stackArgument(g, node) : argument(g, node);
 
 /** `kstack(mode, n)` / `ustack(...)`: the stack id; mode and depth are applied when printing. */
 export const contextFunctions: Record<string, FunctionGen> = {

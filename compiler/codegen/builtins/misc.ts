@@ -1,9 +1,14 @@
 // Integer, symbol, address, time and map builtins: bswap signal ksym usym kptr uptr delete
-// has_key strftime pton macaddr.
+// has_key strftime pton macaddr cgroup_path.
 
 import { endian } from '../../isa/build';
 import { Helper } from '../../isa/helpers';
-import { AluOp, Reg, Size } from '../../isa/opcode';
+import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
+import type { MapDef } from '../../program';
+import type { Aggregation } from '../../types';
+import { histIndex } from '../aggregations';
+import { bucketOffset, hasBucketKey } from '../layout';
+import type { ProbeGen } from '../probe-gen';
 import { intWidth, compareValues } from '../arith';
 import { fail } from '../errors';
 import { buildKey, deleteKey, lookup, scriptMap } from '../maps';
@@ -49,13 +54,51 @@ const deleteElement: FunctionGen = (g, node, gen) => {
   const map = node.args[0];
   if (map?.kind !== 'MapAccess') return fail('delete() expects a map element', node.range);
   const { def, info } = scriptMap(g, map.name);
-  if (
-    info.value.kind === 'aggregation' &&
-    (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist')
-  )
-    return fail('delete() of a hist/lhist entry is not implemented yet', node.range);
-  deleteKey(g, def, buildKey(g, map, gen));
+  const key = buildKey(g, map, gen);
+  if (info.value.kind === 'aggregation' && hasBucketKey(info))
+    deleteBuckets(g, def, key, bucketOffset(info), lastBucket(info.value.aggregation));
+  else deleteKey(g, def, key);
   return NOTHING;
+};
+
+/** The highest bucket index of a hist/lhist (program.ts). */
+function lastBucket(aggregation: Aggregation): number {
+  if (aggregation.kind === 'lhist')
+    return Number((aggregation.max - aggregation.min) / aggregation.step) + 1;
+  return Number(histIndex((1n << 63n) - 1n));
+}
+
+/** Deletes a hist/lhist entry: every bucket of its key, in a bounded loop. */
+function deleteBuckets(
+  g: ProbeGen,
+  def: MapDef,
+  key: number,
+  bucketAt: number,
+  last: number,
+): void {
+  const bucket = g.regs.alloc();
+  const b = g.regs.target(bucket, Reg.R0);
+  g.e.movConst(b, 0n);
+  g.regs.write(bucket, b);
+  const top = g.e.newLabel();
+  g.e.bind(top);
+  g.storeRegister(g.regs.read(bucket, Reg.R0), Reg.R10, key + bucketAt, 8);
+  deleteKey(g, def, key);
+  g.update(bucket, (reg) => {
+    g.e.alu(AluOp.ADD, reg, { imm: 1 });
+    g.e.jump(JmpOp.JLE, reg, { imm: last }, top);
+  });
+  g.regs.release(bucket);
+}
+
+/** cgroup_path(id [, filter]): `{u64 cgroup id; u64 0}`; user space finds the path. */
+const cgroupPath: FunctionGen = (g, node, gen) => {
+  const buffer = g.frame.alloc(16);
+  const id = gen(node.args[0]);
+  g.storeInt(id, Reg.R10, buffer, 8);
+  g.release(id);
+  g.e.storeImm(Size.DW, Reg.R10, buffer + 8, 0);
+  return inMemory(buffer);
 };
 
 const hasKey: FunctionGen = (g, node, gen) => {
@@ -137,4 +180,5 @@ export const miscFunctions: Record<string, FunctionGen> = {
   strftime,
   pton,
   macaddr,
+  cgroup_path: cgroupPath,
 };

@@ -1,4 +1,4 @@
-// String and byte builtins: str, strncmp, buf, strerror, ntop.
+// String and byte builtins: str, strncmp, strcontains, buf, strerror, ntop.
 
 import type { Expression } from '../../../grammar/ast';
 import { Helper } from '../../isa/helpers';
@@ -11,7 +11,7 @@ import type { ProbeGen } from '../probe-gen';
 import { latin1, stringsEqual } from '../strings';
 import { writeValue } from '../store';
 import { compareValues } from '../arith';
-import { constant, inMemory } from '../value';
+import { constant, inMemory, inTemp } from '../value';
 import type { FunctionGen } from './types';
 
 function literalInteger(g: ProbeGen, arg: Expression): bigint | undefined {
@@ -76,6 +76,65 @@ const strncmp: FunctionGen = (g, node, gen) => {
   return compareValues(g, '==', equal, constant(0n), false);
 };
 
+/** strcontains(haystack, needle): 1 when the needle (up to its NUL) occurs in the haystack
+ *  (up to its NUL); an empty needle is always found. Two bounded loops over the stack copies:
+ *  cursors advance one byte at a time, so every access has a known offset. */
+const strcontains: FunctionGen = (g, node, gen) => {
+  const [hayNode, needleNode] = node.args;
+  const haySize = sizeOf(g.typeOf(hayNode));
+  const needleSize = sizeOf(g.typeOf(needleNode));
+  const hay = gen(hayNode);
+  const needle = gen(needleNode);
+  if (hay.kind === 'bytes' && needle.kind === 'bytes') {
+    const text = (b: Uint8Array) =>
+      String.fromCharCode(...b.subarray(0, b.indexOf(0) < 0 ? b.length : b.indexOf(0)));
+    return constant(text(hay.bytes).includes(text(needle.bytes)) ? 1n : 0n);
+  }
+  const hayAt = g.materialize(hay);
+  const needleAt = g.materialize(needle);
+  const left = g.frame.alloc(8); // haystack bytes from the current start on
+  const { e } = g;
+  const [outer, inner, next, found, missing, done] = [0, 0, 0, 0, 0, 0].map(() => e.newLabel());
+  e.storeImm(Size.DW, Reg.R10, left, haySize);
+  g.stackAddress(Reg.R1, hayAt);
+  e.bind(outer);
+  g.stackAddress(Reg.R2, needleAt);
+  e.mov(Reg.R4, Reg.R1);
+  e.load(Size.DW, Reg.R5, Reg.R10, left);
+  const bounded = e.newLabel();
+  e.jump(JmpOp.JLE, Reg.R5, { imm: needleSize }, bounded);
+  e.movConst(Reg.R5, BigInt(needleSize));
+  e.bind(bounded);
+  e.bind(inner);
+  e.load(Size.B, Reg.R3, Reg.R2, 0);
+  e.jump(JmpOp.JEQ, Reg.R3, { imm: 0 }, found);
+  e.load(Size.B, Reg.R0, Reg.R4, 0);
+  e.jump(JmpOp.JNE, Reg.R0, { reg: Reg.R3 }, next);
+  e.alu(AluOp.ADD, Reg.R2, { imm: 1 });
+  e.alu(AluOp.ADD, Reg.R4, { imm: 1 });
+  e.alu(AluOp.SUB, Reg.R5, { imm: 1 });
+  e.jump(JmpOp.JNE, Reg.R5, { imm: 0 }, inner);
+  e.goto(found); // the whole needle buffer matched
+  e.bind(next);
+  e.load(Size.B, Reg.R0, Reg.R1, 0);
+  e.jump(JmpOp.JEQ, Reg.R0, { imm: 0 }, missing); // the haystack ended
+  e.alu(AluOp.ADD, Reg.R1, { imm: 1 });
+  e.load(Size.DW, Reg.R5, Reg.R10, left);
+  e.alu(AluOp.SUB, Reg.R5, { imm: 1 });
+  e.store(Size.DW, Reg.R10, left, Reg.R5);
+  e.jump(JmpOp.JNE, Reg.R5, { imm: 0 }, outer);
+  const temp = g.regs.alloc();
+  const out = g.regs.target(temp, Reg.R0);
+  e.bind(missing);
+  e.movConst(out, 0n);
+  e.goto(done);
+  e.bind(found);
+  e.movConst(out, 1n);
+  e.bind(done);
+  g.regs.write(temp, out);
+  return inTemp(temp);
+};
+
 /** buf(data, n): `[u8 length][bytes…]` of at most the type's size. */
 const buf: FunctionGen = (g, node, gen) => {
   const type = g.typeOf(node);
@@ -127,6 +186,7 @@ const ntop: FunctionGen = (g, node, gen) => {
 export const textFunctions: Record<string, FunctionGen> = {
   str,
   strncmp,
+  strcontains,
   buf,
   ntop,
   strerror: (g, node, gen) => gen(node.args[0]),
