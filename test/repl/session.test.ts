@@ -170,15 +170,15 @@ describe('dot-commands', () => {
     );
     expect(session.err).toBe('');
     const out = session.out;
-    expect(out).toMatch(/^@\[string \[16\]\]: count \(\d+ entries\)$/m);
-    expect(out).toMatch(/^@opens\[unsigned int64, string \[64\]\]: sum \(\d+ entries\)$/m);
+    expect(out).toMatch(/^@\[string\[16\]\]: count \(\d+ entries\)$/m);
+    expect(out).toMatch(/^@opens\[unsigned int64, string\[64\]\]: sum \(\d+ entries\)$/m);
     expect(out).toContain(`1: ${COUNT}\n`);
     expect(out).toContain('2: tracepoint:syscalls:sys_enter_openat /pid > 1/');
     expect(out).toContain('1: tracepoint:raw_syscalls:sys_enter:\n       0:\t');
     expect(out).toMatch(/^ +\d+:\t95 00 00 00 00 00 00 00\texit$/m);
     expect(out).toContain('tracepoint:syscalls:sys_enter_openat / pid > 1 /\n{\n');
     expect(out).toContain('\ntracepoint:sched:sched_switch\n');
-    expect(out).toMatch(/^@opens\[unsigned int64, string \[64\]\]: sum \(0 entries\)$/m);
+    expect(out).toMatch(/^@opens\[unsigned int64, string\[64\]\]: sum \(0 entries\)$/m);
   });
 
   it('.save writes the probes as a script that .load and bpfscope run alike', async () => {

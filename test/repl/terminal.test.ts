@@ -102,7 +102,7 @@ describe.skipIf(!hasTmux)('the REPL on a terminal (tmux)', () => {
     type('.exit');
     press('Enter');
     const end = await waitFor('EXITED 0');
-    expect(end).toMatch(/\.exit\n(.*\n)*\n\n@\[cron\]: \d+\n(.*\n)*@\[nginx\]: \d+\n/);
+    expect(end).toMatch(/\.exit\n(.*\n)*\n\n@\[[\w.-]+\]: \d+\n(.*\n)*@\[nginx\]: \d+\n/);
     expect(readFileSync(history, 'utf8')).toContain('.run 1s\n');
   });
 });
