@@ -39,6 +39,8 @@ export interface RunOptions {
   source: EventSource;
   runtime: Runtime;
   output: Output;
+  /** -q: no "Attaching N probes..." line. */
+  quiet?: boolean;
   /** Called once the probes are attached, before BEGIN runs. */
   onAttached?: () => void;
   /** Called for every event the run consumes (for --record). */
@@ -138,7 +140,7 @@ export function setStartTime(runtime: Runtime, startNs: bigint): void {
 
 export function runProgram(options: RunOptions): RunResult {
   const { attached, source, runtime, output } = options;
-  output.attached(attached.length);
+  if (!options.quiet) output.attached(attached.length);
   options.onAttached?.();
 
   setStartTime(runtime, source.startNs);

@@ -216,7 +216,9 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
       : undefined;
   let result;
   try {
+    if (options.verbose) io.writeStderr(verboseReport(program));
     result = runProgram({
+      quiet: options.quiet,
       program,
       attached,
       source,
@@ -318,6 +320,19 @@ function outputEnv(source: EventSource, io: CliIo): OutputEnv {
       }
     },
   };
+}
+
+/** -v: what was loaded — each program's size and the verifier's verdict. */
+function verboseReport(program: Program): string {
+  const lines = program.probes.map(
+    (probe, i) =>
+      `INFO: program ${i} (${probe.attachPoints.join(',')}): ${probe.bytecode.length / 8} instruction slots, ${probe.stackSize} stack bytes, verified`,
+  );
+  const maps = program.maps.map(
+    (m) =>
+      `INFO: map ${m.name}: type ${m.bpfType}, key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries}`,
+  );
+  return [...lines, ...maps, ''].join('\n');
 }
 
 /** Writes to a temporary name and renames, so a failed run leaves no half-written file. */

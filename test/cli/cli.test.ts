@@ -63,6 +63,13 @@ describe('running scripts', () => {
     expect(readFileSync(join(dir, 'out.txt'), 'latin1')).toBe('Attaching 1 probe...\nx\n\n\n');
   });
 
+  it('-q drops the Attaching line, in text and JSON', async () => {
+    const text = await cli(['-q', '-e', 'BEGIN { printf("x\\n"); exit(); }']);
+    expect(text.stdout).toBe('x\n\n\n');
+    const json = await cli(['-q', '-f', 'json', '-e', 'BEGIN { printf("x\\n"); exit(); }']);
+    expect(json.stdout).toBe('{"type": "printf", "data": "x\\n"}\n\n\n');
+  });
+
   it('prints the notify line once probes are attached', async () => {
     const r = await cli(['-e', 'BEGIN { exit(); }'], {
       env: { __BPFTRACE_NOTIFY_PROBES_ATTACHED: '1' },

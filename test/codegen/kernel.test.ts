@@ -21,6 +21,7 @@ const SCRIPTS: Record<string, string> = {
   join_exec: `tracepoint:syscalls:sys_enter_execve { join(args->argv); join(args->argv, ","); @t = strftime("%H:%M", nsecs); @p = pton("::1"); }`,
   registers: `kprobe:vfs_read { @sp = reg("sp"); @ip = reg("ip"); @mac = macaddr(arg0); @n = ntop(arg1); @b = bswap((uint32)arg2); }`,
   data_loc: `tracepoint:sched:sched_process_exec { printf("%s %d\\n", str(args->filename), args->pid); @[str(args->filename)] = count(); }`,
+  newer_builtins: `kprobe:vfs_read { @c[strcontains(str(arg1), "etc"), strcontains(comm, str(arg0))] = count(); @s = sarg0 + sarg2; @p[cgroup_path(cgroup)] = count(); @h[pid] = hist(arg2); @l = lhist(arg2, 0, 100, 10); delete(@h[pid]); delete(@l); }`,
   interval: `interval:ms:100 { @ticks = count(); if (@ticks2++ > 3) { exit(); } }`,
 };
 

@@ -134,3 +134,13 @@ describe('records', () => {
     expect(r.program.probeNames[Number(r.printed[0][0])]).toBe('BEGIN');
   });
 });
+
+describe('delete on hist/lhist', () => {
+  it('removes every bucket of the key and nothing else', () => {
+    const r = run(
+      'BEGIN { @h[1] = hist(3); @h[2] = hist(3); @h[2] = hist(-5); @h[2] = hist(1 << 62); delete(@h[2]); @l = lhist(5, 0, 100, 10); @l = lhist(500, 0, 100, 10); @l = lhist(-1, 0, 100, 10); delete(@l); }',
+    );
+    expect([...r.map('@h').keys()]).toEqual([keyHex(1n, 3n)]);
+    expect(r.map('@l').size).toBe(0);
+  });
+});

@@ -6,7 +6,7 @@ import { PT_REGS } from '../../probes/event';
 import { RecordKind } from '../../compiler/program';
 import { CodegenError } from '../../compiler/codegen/index';
 import { testOptions } from './compile';
-import { run, u64 } from './run';
+import { keyHex, run, u64 } from './run';
 
 function regs(values: Partial<Record<keyof typeof PT_REGS, bigint>>): Uint8Array {
   const ctx = new Uint8Array(PT_REGS.size);
@@ -194,6 +194,53 @@ describe('other builtins', () => {
     expect(u64([...r.map('@r').values()][0], 0)).toBe(0x1234n);
     expect([...[...r.map('@p').values()][0].subarray(0, 4)]).toEqual([10, 0, 0, 1]);
     expect([...[...r.map('@p6').values()][0]]).toEqual([...Array(15).fill(0), 1]);
+  });
+});
+
+describe('newer builtins', () => {
+  it('strcontains: substring search up to each NUL, an empty needle is found', () => {
+    const r = run(
+      'kprobe:vfs_read { $n = str(arg1); printf("%d %d %d %d %d\\n", strcontains(str(arg0), $n), strcontains(str(arg0), "lo w"), strcontains(str(arg0), "low"), strcontains(str(arg0), ""), strcontains($n, str(arg0))); }',
+      { strlen: 16 },
+    );
+    const other = KERNEL + 0x100n;
+    for (const [hay, needle] of [
+      ['hello world', 'world'],
+      ['hello world', 'worlds'],
+      ['aaab', 'aab'],
+      ['', 'x'],
+      ['abcdefghijklmno', 'mno'],
+    ])
+      r.fire('kprobe:vfs_read', {
+        ctx: regs({ di: KERNEL, si: other }),
+        memory: [
+          { address: KERNEL, bytes: bytes(hay), kernel: true },
+          { address: other, bytes: bytes(needle), kernel: true },
+        ],
+      });
+    expect(r.printed).toEqual([
+      [1n, 1n, 0n, 1n, 0n],
+      [0n, 1n, 0n, 1n, 0n],
+      [1n, 0n, 0n, 1n, 0n],
+      [0n, 0n, 0n, 1n, 0n],
+      [1n, 0n, 0n, 1n, 0n],
+    ]);
+  });
+  it('sargN reads the stack argument at sp + 8 * (N + 1)', () => {
+    const sp = KERNEL + 0x800n;
+    const stack = new Uint8Array(32);
+    new DataView(stack.buffer).setBigUint64(8, 111n, true);
+    new DataView(stack.buffer).setBigUint64(24, 333n, true);
+    const r = run('kprobe:vfs_read { printf("%d %d\\n", sarg0, sarg2); }');
+    r.fire('kprobe:vfs_read', {
+      ctx: regs({ sp }),
+      memory: [{ address: sp, bytes: stack, kernel: true }],
+    });
+    expect(r.printed).toEqual([[111n, 333n]]);
+  });
+  it('cgroup_path stores the cgroup id for user space', () => {
+    const r = run('BEGIN { @[cgroup_path(77)] = count(); }');
+    expect([...r.map('@').keys()]).toEqual([keyHex(77n, 0n)]);
   });
 });
 
