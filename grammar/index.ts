@@ -1,17 +1,15 @@
 // The grammar's front door: source text → AST (or diagnostics), AST → source text, and
 // child traversal.
 
-import type { IToken } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
 import type { Program, SourceRange } from './ast';
-import { AstBuilder, errorRange } from './cstToAst';
 import { error, type Diagnostic } from './diagnostics';
-import { scan, type ScannedToken } from './lexer';
+import { errorRange, scan, type ScannedToken } from './lexer';
 import { preprocess } from './preprocessor';
 import { getParser } from './parser';
 import { SourceText } from './source';
 import { missingProbeBodyDiagnostic, syntaxErrorDiagnostic } from './syntaxErrors';
 import * as T from './tokens';
-import { firstNodeDeeperThan } from './visit';
 
 export { printProgram } from './printer';
 export { forEachChild } from './visit';
@@ -46,10 +44,9 @@ export function parse(source: string, sourceName: string): ParseResult {
   }
 
   const parser = getParser();
-  parser.input = tokens;
-  let cst;
+  let parsed;
   try {
-    cst = parser.program();
+    parsed = parser.parseTokens(tokens, wholeRange(text), MAX_AST_DEPTH);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     return failed([error('program is nested too deeply', wholeRange(text))]);
@@ -64,16 +61,14 @@ export function parse(source: string, sourceName: string): ParseResult {
     return failed([syntaxErrorDiagnostic(firstSyntaxError, tokens, text, scanned.eofRange)]);
   }
 
-  const builder = new AstBuilder(wholeRange(text));
-  const ast = builder.build(cst);
-  if (!ast) return failed(builder.diagnostics);
+  const { ast, diagnostics, deepest } = parsed;
+  if (!ast) return failed(diagnostics.slice(0, 1));
   if (ast.probes.length === 0) return failed([missingProbeBodyDiagnostic(tokens, text)]);
-  const deep = firstNodeDeeperThan(ast, MAX_AST_DEPTH);
-  if (deep) {
+  if (deepest) {
     const message = `expression is nested too deeply (more than ${MAX_AST_DEPTH} levels)`;
-    return failed([error(message, deep.range)]);
+    return failed([error(message, deepest.range)]);
   }
-  return { ast, diagnostics: builder.diagnostics };
+  return { ast, diagnostics: [] };
 }
 
 function tokenOffset(token: IToken, text: SourceText): number {
@@ -84,10 +79,16 @@ function wholeRange(text: SourceText): SourceRange {
   return text.range(0, text.text.length);
 }
 
-const opening = new Set([T.LParen, T.LBracket, T.LBrace]);
-const closing = new Set([T.RParen, T.RBracket, T.RBrace]);
-const prefix = new Set([T.Minus, T.Bang, T.Tilde, T.Star, T.Ampersand, T.Increment, T.Decrement]);
-const statementBoundary = new Set([T.Semicolon, T.LBrace, T.RBrace]);
+/** Membership of token types, indexed by tokenTypeIdx (checked for every token). */
+function typeSet(types: TokenType[]): boolean[] {
+  const set: boolean[] = [];
+  for (const type of types) set[type.tokenTypeIdx!] = true;
+  return set;
+}
+const opening = typeSet([T.LParen, T.LBracket, T.LBrace]);
+const closing = typeSet([T.RParen, T.RBracket, T.RBrace]);
+const prefix = typeSet([T.Minus, T.Bang, T.Tilde, T.Star, T.Ampersand, T.Increment, T.Decrement]);
+const statementBoundary = typeSet([T.Semicolon, T.LBrace, T.RBrace]);
 
 /**
  * The first token at which brackets are open more than MAX_NESTING deep, counting a run
@@ -98,11 +99,12 @@ function firstTooDeeplyNested(tokens: readonly ScannedToken[]): ScannedToken | n
   let prefixRun = 0;
   let ternaries = 0;
   for (const t of tokens) {
-    if (opening.has(t.tokenType)) depth++;
-    else if (closing.has(t.tokenType)) depth = Math.max(0, depth - 1);
-    if (statementBoundary.has(t.tokenType)) ternaries = 0;
+    const type = t.tokenTypeIdx;
+    if (opening[type]) depth++;
+    else if (closing[type]) depth = Math.max(0, depth - 1);
+    if (statementBoundary[type]) ternaries = 0;
     else if (t.tokenType === T.Question) ternaries++;
-    prefixRun = prefix.has(t.tokenType) ? prefixRun + 1 : 0;
+    prefixRun = prefix[type] ? prefixRun + 1 : 0;
     if (depth + prefixRun + ternaries > MAX_NESTING) return t;
   }
   return null;

@@ -19,12 +19,58 @@ import type { SourceText } from './source';
 import * as T from './tokens';
 import { classifyWord } from './words';
 
-export interface ScannedToken extends IToken {
-  range: SourceRange;
-  /** Start of bison's location for this token (see the file comment). */
-  errorStart: SourcePosition;
-  /** Integer value (already wrapped to int64) or decoded string bytes. */
-  value?: bigint | string;
+/**
+ * A token as Chevrotain needs it, plus our extras. Only offsets are stored: lines and
+ * columns are looked up in the source's line table when a range is asked for, which most
+ * tokens never are.
+ */
+export class ScannedToken implements IToken {
+  readonly tokenTypeIdx: number;
+  private cachedRange: SourceRange | undefined = undefined;
+
+  constructor(
+    readonly tokenType: TokenType,
+    readonly image: string,
+    readonly startOffset: number,
+    /** Inclusive, as Chevrotain counts it. */
+    readonly endOffset: number,
+    /** Start of bison's location for this token (see the file comment). */
+    readonly errorStartOffset: number,
+    readonly source: SourceText,
+    /** Integer value (already wrapped to int64) or decoded string bytes. */
+    readonly value?: bigint | string,
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  }
+
+  get range(): SourceRange {
+    return (this.cachedRange ??= this.source.range(this.startOffset, this.endOffset + 1));
+  }
+
+  get errorStart(): SourcePosition {
+    return this.errorStartOffset === this.startOffset
+      ? this.range.start
+      : this.source.position(this.errorStartOffset);
+  }
+
+  /** This token's kind and text at another token's place (a macro expanded at its use). */
+  locatedAt(use: ScannedToken): ScannedToken {
+    const { startOffset, endOffset, errorStartOffset, source } = use;
+    return new ScannedToken(
+      this.tokenType,
+      this.image,
+      startOffset,
+      endOffset,
+      errorStartOffset,
+      source,
+      this.value,
+    );
+  }
+}
+
+/** bison's location for a token: from the start of its whitespace-free run to its end. */
+export function errorRange(t: ScannedToken): SourceRange {
+  return { start: t.errorStart, end: t.range.end };
 }
 
 export interface ScanResult {
@@ -69,24 +115,15 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   let mode: Mode = startMode;
   let depth = 0;
 
-  const push = (type: TokenType, start: number, end: number, value?: bigint | string): void => {
-    const startPosition = source.position(start);
-    const last = end > start ? source.position(end - 1) : startPosition;
-    const range = { start: startPosition, end: source.position(end) };
-    tokens.push({
-      image: src.slice(start, end),
-      startOffset: start,
-      endOffset: end - 1,
-      startLine: range.start.line,
-      startColumn: range.start.column,
-      endLine: last.line,
-      endColumn: last.column,
-      tokenType: type,
-      tokenTypeIdx: type.tokenTypeIdx!,
-      range,
-      errorStart: step >= start ? startPosition : source.position(step),
-      value,
-    });
+  const push = (
+    type: TokenType,
+    start: number,
+    end: number,
+    value?: bigint | string,
+    image = src.slice(start, end),
+  ): void => {
+    const errorStart = step >= start ? start : step;
+    tokens.push(new ScannedToken(type, image, start, end - 1, errorStart, source, value));
   };
   let tokenStart = 0;
   const report = (message: string, range: SourceRange): void => {
@@ -182,7 +219,8 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
   const scanWord = (): void => {
     const start = pos;
     while (isWordChar(src[pos])) pos++;
-    push(classifyWord(src.slice(start, pos)), start, pos);
+    const word = src.slice(start, pos);
+    push(classifyWord(word), start, pos, undefined, word);
   };
 
   /** One code token (anything inside a block, a predicate or a C definition). */
@@ -249,7 +287,7 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
     for (const [text, type] of punctuationByFirstChar.get(c) ?? []) {
       if (src.startsWith(text, pos)) {
         pos += text.length;
-        push(type, start, pos);
+        push(type, start, pos, undefined, text);
         if (type === T.LBrace) depth++;
         else if (type === T.Semicolon && mode === 'definition' && depth === 0) mode = 'top';
         else if (type === T.RBrace && depth > 0 && --depth === 0) mode = 'top';

@@ -73,7 +73,7 @@ export function preprocess(tokens: ScannedToken[]): {
       return;
     }
     expanding.add(t.image);
-    for (const b of bodyTokens(t.image, t)) expand({ ...b, ...locationOf(t) }, expanding);
+    for (const b of bodyTokens(t.image, t)) expand(b.locatedAt(t), expanding);
     expanding.delete(t.image);
   };
 
@@ -140,19 +140,6 @@ export function preprocess(tokens: ScannedToken[]): {
     throw e;
   }
   return { tokens: out, diagnostics: [] };
-}
-
-function locationOf(t: ScannedToken): Partial<ScannedToken> {
-  return {
-    startOffset: t.startOffset,
-    endOffset: t.endOffset,
-    startLine: t.startLine,
-    startColumn: t.startColumn,
-    endLine: t.endLine,
-    endColumn: t.endColumn,
-    range: t.range,
-    errorStart: t.errorStart,
-  };
 }
 
 /** `#if` expressions: integers, `defined(X)`/`defined X`, macro names, ! && || == != ( ). */

@@ -11,16 +11,16 @@ export class SourceText {
     }
   }
 
-  /** Line index of the last lookup: scanning asks for increasing offsets, so start there. */
+  /** Line index of the last lookup: most lookups are on the same line or the next. */
   private cursor = 0;
 
   position(offset: number): SourcePosition {
     const starts = this.lineStarts;
     let line = this.cursor;
-    if (starts[line]! > offset) line = 0;
-    while (line + 1 < starts.length && starts[line + 1]! <= offset) {
-      if (line + 64 < starts.length && starts[line + 64]! <= offset) line = this.search(offset);
-      else line++;
+    if (starts[line]! > offset) line = this.search(offset);
+    else if (line + 1 < starts.length && starts[line + 1]! <= offset) {
+      line++;
+      if (line + 1 < starts.length && starts[line + 1]! <= offset) line = this.search(offset);
     }
     this.cursor = line;
     return { offset, line: line + 1, column: offset - starts[line]! + 1 };

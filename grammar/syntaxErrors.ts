@@ -6,9 +6,8 @@
 
 import type { IRecognitionException, TokenType } from 'chevrotain';
 import type { SourceRange } from './ast';
-import { errorRange } from './cstToAst';
 import { error, type Diagnostic } from './diagnostics';
-import type { ScannedToken } from './lexer';
+import { errorRange, type ScannedToken } from './lexer';
 import type { SourceText } from './source';
 import * as T from './tokens';
 

@@ -1,8 +1,10 @@
 // Differential testing against the real bpftrace 0.17:
-//   npx vite-node scripts/differential.ts [FAMILY...] [--only NAME] [--record DIR] [--verbose]
+//   npx vite-node scripts/differential.ts [FAMILY...] [--only REGEX] [--record DIR] [--record-all]
+//                                         [--verbose]
 // runs every generated variant (test/differential/variants.ts) under bpftrace and bpfscope and
 // reports the variants whose stdout or exit status differ. With --record, each differing
-// variant is stored as a conformance-layout fixture (cases/ + expected/) under DIR.
+// variant is stored as a conformance-layout fixture (cases/ + expected/) under DIR; with
+// --record-all every stable variant is (use it with --only to record chosen ones).
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { FAMILIES } from '../test/differential/variants';
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const verbose = argv.includes('--verbose');
+  const recordAll = argv.includes('--record-all');
   const recordAt = argv.indexOf('--record');
   const recordDir = recordAt >= 0 ? argv[recordAt + 1] : undefined;
   const onlyAt = argv.indexOf('--only');
@@ -21,7 +24,9 @@ async function main(): Promise<number> {
   const names = argv.filter((a, i) => !a.startsWith('--') && !skip.has(i));
   const unknown = names.filter((n) => !(n in FAMILIES));
   if (unknown.length) {
-    console.error(`unknown families: ${unknown.join(', ')}; known: ${Object.keys(FAMILIES).join(', ')}`);
+    console.error(
+      `unknown families: ${unknown.join(', ')}; known: ${Object.keys(FAMILIES).join(', ')}`,
+    );
     return 2;
   }
   const missing = bpftraceMissing();
@@ -41,7 +46,10 @@ async function main(): Promise<number> {
       ran++;
       if (r.reference.status !== 0) {
         refused++;
-        if (verbose) console.log(`(bpftrace exits ${r.reference.status} on ${v.name}: ${r.reference.stderr.split('\n')[0]})`);
+        if (verbose)
+          console.log(
+            `(bpftrace exits ${r.reference.status} on ${v.name}: ${r.reference.stderr.split('\n')[0]})`,
+          );
       }
       if (r.unstable) {
         unstable++;
@@ -54,9 +62,13 @@ async function main(): Promise<number> {
       } else if (verbose) {
         console.log(`ok   ${v.name}`);
       }
+      if (recordDir && recordAll && !r.unstable && !r.difference)
+        storeFixture(recordDir, v, r.reference);
     }
   }
-  console.log(`\n${ran} variants, ${differed} differ, ${unstable} unstable in bpftrace, ${refused} refused by bpftrace (scratch dir ${dir})`);
+  console.log(
+    `\n${ran} variants, ${differed} differ, ${unstable} unstable in bpftrace, ${refused} refused by bpftrace (scratch dir ${dir})`,
+  );
   return differed ? 1 : 0;
 }
 

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
   const byKind = new Map<string, number>();
   for (const d of differing) byKind.set(d.kinds[0], (byKind.get(d.kinds[0]) ?? 0) + 1);
   for (const d of differing.slice(0, show)) {
-    console.log(`=== ${d.v.name} [${d.kinds.join(', ')}]${d.v.args ? ` args=${d.v.args.join(' ')}` : ''}${d.v.env ? ` env=${JSON.stringify(d.v.env)}` : ''}`);
+    console.log(
+      `=== ${d.v.name} [${d.kinds.join(', ')}]${d.v.args ? ` args=${d.v.args.join(' ')}` : ''}${d.v.env ? ` env=${JSON.stringify(d.v.env)}` : ''}`,
+    );
     console.log(d.v.script.trimEnd());
     console.log(`--- bpftrace (status ${d.a.status}):`);
     console.log(diagnosticText(d.v.name, d.a.stderr) || d.a.stderr.trimEnd());

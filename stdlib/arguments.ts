@@ -30,10 +30,12 @@ export function argumentRange(c: CallCheck, min: number, max: number): boolean {
   if (given >= min && given <= max) return true;
   const message =
     min === max
-      ? messages.requiresArguments(c.call.name, min, given)
-      : given < min && max === Infinity
+      ? given > max && max === 0
+        ? messages.requiresNoArguments(c.call.name, given)
+        : messages.requiresArguments(c.call.name, min, given)
+      : given < min
         ? messages.requiresAtLeast(c.call.name, min, given)
-        : messages.requiresBetween(c.call.name, min, max, given);
+        : messages.takesUpTo(c.call.name, max, given);
   c.error(message, c.call.range, 'early');
   return false;
 }
@@ -79,6 +81,15 @@ export function stringLiteral(
     c.error(messages.expectsStringLiteral(c.call.name, c.argTypes[index]), c.call.range, phase);
   }
   return value;
+}
+
+/** ksym/usym: an integer or a pointer. */
+export function integerOrPointer(c: CallCheck, index = 0): boolean {
+  const type = c.argTypes[index];
+  if (type === undefined || isInteger(type) || type.kind === 'pointer' || type.kind === 'none')
+    return true;
+  c.error(messages.integerOrPointer(c.call.name), c.call.range, 'early');
+  return false;
 }
 
 /** Functions with `statementOnly` call this where 0.17 reports it among their checks. */

@@ -132,7 +132,7 @@ export const miscFunctions: BuiltinFunction[] = [
     statementOnly: true,
     check(c) {
       const bad = c.probe.providers.find((p) => p !== 'kprobe');
-      if (bad) c.error(messages.notWithProbe('override', bad), c.call.range, 'early');
+      if (bad) c.error(messages.overrideKprobe(), c.call.range, 'early');
       notAsValue(c);
       if (argumentRange(c, 1, 1)) integerArgument(c, 0);
       return NONE;

@@ -15,11 +15,14 @@ export const netFunctions: BuiltinFunction[] = [
       // ntop(addr) or ntop(af, addr); addr is an integer or a 4/16-byte array.
       if (!argumentRange(c, 1, 2)) return INET;
       const addr = c.argTypes[c.call.args.length - 1];
-      const fits =
-        (isInteger(addr) && sizeOf(addr) <= 4) ||
-        addr.kind === 'int' ||
-        (addr.kind === 'array' && (sizeOf(addr) === 4 || sizeOf(addr) === 16));
-      if (!fits && addr.kind !== 'none') c.error(messages.ntopSize(), c.call.range, 'early');
+      if (isInteger(addr) || addr.kind === 'none') return INET;
+      // 0.17 takes a string as a char array.
+      if (addr.kind === 'array' || addr.kind === 'string') {
+        const size = sizeOf(addr);
+        if (size !== 4 && size !== 16) c.error(messages.ntopSize(), c.call.range, 'early');
+      } else {
+        c.error(messages.ntopArgument(addr), c.call.range, 'early');
+      }
       return INET;
     },
   },

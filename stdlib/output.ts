@@ -3,7 +3,14 @@
 
 import { INT64, NONE, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import { argumentRange, integerArgument, integerLiteral, isInteger, wholeMap } from './arguments';
+import {
+  argumentRange,
+  integerArgument,
+  integerLiteral,
+  isInteger,
+  notAsValue,
+  wholeMap,
+} from './arguments';
 import { scanFormat, type FormatConversion } from './printf_format';
 import type { BuiltinFunction, CallCheck } from './signature';
 
@@ -21,6 +28,7 @@ function fitsConversion(conversion: FormatConversion, type: Type): boolean {
 
 /** printf/cat/system: a literal format and arguments that match its conversions. */
 function checkFormatted(c: CallCheck): void {
+  notAsValue(c);
   if (!argumentRange(c, 1, Infinity)) return;
   const format = c.literalString(c.call.args[0]);
   if (format === undefined) {
@@ -52,6 +60,7 @@ function checkFormatted(c: CallCheck): void {
 }
 
 function checkPrint(c: CallCheck): Type {
+  notAsValue(c);
   const map = c.mapArgument;
   if (map && !map.indexed) {
     if (!argumentRange(c, 1, 3)) return NONE;
@@ -81,6 +90,7 @@ export const outputFunctions: BuiltinFunction[] = [
   {
     kind: 'function',
     name: 'printf',
+    statementOnly: true,
     formatArgument: 0,
     check(c) {
       checkFormatted(c);
@@ -90,6 +100,7 @@ export const outputFunctions: BuiltinFunction[] = [
   {
     kind: 'function',
     name: 'cat',
+    statementOnly: true,
     formatArgument: 0,
     check(c) {
       checkFormatted(c);
@@ -99,6 +110,7 @@ export const outputFunctions: BuiltinFunction[] = [
   {
     kind: 'function',
     name: 'system',
+    statementOnly: true,
     unsafe: true,
     formatArgument: 0,
     check(c) {
@@ -106,11 +118,19 @@ export const outputFunctions: BuiltinFunction[] = [
       return NONE;
     },
   },
-  { kind: 'function', name: 'print', mapArgument: 'map-or-value', check: checkPrint },
+  {
+    kind: 'function',
+    name: 'print',
+    statementOnly: true,
+    mapArgument: 'map-or-value',
+    check: checkPrint,
+  },
   {
     kind: 'function',
     name: 'exit',
+    statementOnly: true,
     check(c) {
+      notAsValue(c);
       // 0.17 takes no argument; newer bpftrace's `exit(code)` is accepted.
       if (argumentRange(c, 0, 1) && c.call.args.length === 1) integerArgument(c, 0);
       return NONE;
@@ -120,7 +140,9 @@ export const outputFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'clear',
     mapArgument: 'whole',
+    statementOnly: true,
     check(c) {
+      notAsValue(c);
       if (argumentRange(c, 1, 1)) wholeMap(c);
       return NONE;
     },
@@ -129,7 +151,9 @@ export const outputFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'zero',
     mapArgument: 'whole',
+    statementOnly: true,
     check(c) {
+      notAsValue(c);
       if (argumentRange(c, 1, 1)) wholeMap(c);
       return NONE;
     },
@@ -138,7 +162,9 @@ export const outputFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'delete',
     mapArgument: 'element',
+    statementOnly: true,
     check(c) {
+      notAsValue(c);
       // `delete(@m[k])` (0.17) or `delete(@m, k)` (newer).
       if (argumentRange(c, 1, 2) && !c.mapArgument) {
         c.error(messages.expectsMap(c.call.name), c.call.range, 'early');

@@ -9,8 +9,9 @@ import type { Type } from '../compiler/types';
 
 /** 0.17 runs its semantic pass several times and stops after the first pass with errors;
  *  `early` errors are found in that first pass, `final` ones only in the last pass and are
- *  hidden whenever an early error exists. */
-export type Phase = 'early' | 'final';
+ *  hidden whenever an early error exists. `pre` errors (unknown functions) come from a pass
+ *  before those: only the first one is shown, and it hides every other error. */
+export type Phase = 'pre' | 'early' | 'final';
 
 /** The probe an expression is checked in. */
 export interface ProbeContext {

@@ -18,12 +18,8 @@ export function isPositionalString(c: CallCheck): boolean {
   const arg = c.call.args[0];
   if (!arg) return false;
   if (arg.kind === 'PositionalParameter') return true;
-  return (
-    arg.kind === 'Binary' &&
-    arg.operator === '+' &&
-    arg.left.kind === 'PositionalParameter' &&
-    arg.right.kind === 'IntegerLiteral'
-  );
+  // Any other `$N op x` was already reported by the checker as a bad offset.
+  return arg.kind === 'Binary' && arg.left.kind === 'PositionalParameter';
 }
 
 function checkStr(c: CallCheck): Type {
@@ -70,7 +66,7 @@ export const stringFunctions: BuiltinFunction[] = [
         if (c.call.args.length === 2) {
           const length = c.literalInteger(c.call.args[1]);
           if (length !== undefined) {
-            if (length < 1n) c.error(messages.bufLength(), c.call.range, 'early');
+            if (length < 0n) c.error(messages.bufNegative(length), c.call.range, 'early');
             else size = Number(length < BigInt(size) ? length : BigInt(size));
           } else {
             integerArgument(c, 1);

@@ -3,7 +3,7 @@
 import type { ProbeProvider } from '../compiler/host';
 import { UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import { argumentRange, integerArgument, stringLiteral } from './arguments';
+import { argumentRange, integerArgument, integerOrPointer, stringLiteral } from './arguments';
 import type { BuiltinFunction, BuiltinVariable, CallCheck } from './signature';
 
 export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
@@ -57,7 +57,7 @@ export const symbolFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'ksym',
     check(c) {
-      if (argumentRange(c, 1, 1)) integerArgument(c, 0, 'early');
+      if (argumentRange(c, 1, 1)) integerOrPointer(c);
       return { kind: 'opaque', name: 'ksym', size: 8 };
     },
   },
@@ -65,7 +65,7 @@ export const symbolFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'usym',
     check(c) {
-      if (argumentRange(c, 1, 1)) integerArgument(c, 0, 'early');
+      if (argumentRange(c, 1, 1)) integerOrPointer(c);
       return { kind: 'opaque', name: 'usym', size: 16 };
     },
   },

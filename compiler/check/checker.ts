@@ -65,11 +65,27 @@ export class Checker {
     this.diagnostics.push({ diagnostic: errorDiag(message, this.locator.reported(range)), phase });
   }
 
+  /** An error at exactly `range` (no token-start quirk). */
+  private errorExact(message: string, range: A.SourceRange, phase: Phase = 'early'): void {
+    this.diagnostics.push({ diagnostic: errorDiag(message, range), phase });
+  }
+
   private warning(message: string, range: A.SourceRange): void {
     this.diagnostics.push({
       diagnostic: warningDiag(message, this.locator.reported(range)),
       phase: 'final',
     });
+  }
+
+  /** Where 0.17 locates an expression node: a unary operation at its operator, a tuple index
+   *  from its `.`, anything else over its whole text. */
+  private nodeRange(e: A.Expression): A.SourceRange {
+    if (e.kind === 'Unary') return span(e.range.start, shift(e.range.start, 1));
+    if (e.kind === 'TupleAccess') {
+      const dot = this.locator.token('.', e.tuple.range.end, e.range.end);
+      return span(dot.start, e.range.end);
+    }
+    return e.range;
   }
 
   private set(node: { id: number }, type: Type): Type {
@@ -103,8 +119,11 @@ export class Checker {
       points.push(...result.points);
       for (const point of result.points) {
         if (point.provider === 'BEGIN' || point.provider === 'END') {
-          if (seen[point.provider])
-            this.error(messages.moreThanOne(point.provider), probe.range, 'final');
+          if (seen[point.provider]) {
+            // 0.17 locates it from the end of the token before the attach point.
+            const at = span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
+            this.errorExact(messages.moreThanOne(point.provider), at, 'final');
+          }
           seen[point.provider] = true;
         }
       }
@@ -117,8 +136,10 @@ export class Checker {
     };
     if (probe.predicate) {
       const type = this.expr(probe.predicate, 'expression');
-      if (!isCondition(type))
-        this.error(messages.invalidPredicate(type), probe.predicate.range, 'final');
+      if (!isCondition(type)) {
+        const at = this.locator.enclosing('/', probe.predicate.range, probe.body.range.start);
+        this.error(messages.invalidPredicate(type), at, 'final');
+      }
     }
     this.block(probe.body);
     this.probePoints.push(points);
@@ -136,7 +157,13 @@ export class Checker {
       .map((f) => ({ name: f.name, type: f.type, offset: f.offset }));
     return {
       kind: 'pointer',
-      to: { kind: 'record', name: 'args', union: false, fields, size: format.size },
+      to: {
+        kind: 'record',
+        name: `_tracepoint_${tp.target}_${tp.func}`,
+        union: false,
+        fields,
+        size: format.size,
+      },
     };
   }
 
@@ -164,7 +191,7 @@ export class Checker {
         return this.declare(s);
       case 'If': {
         const type = this.expr(s.condition, 'expression');
-        if (!isCondition(type) && type.kind !== 'none') {
+        if (!isCondition(type)) {
           this.error(messages.invalidIfCondition(type), FIRST_COLUMN, 'final');
         }
         this.block(s.then);
@@ -195,15 +222,32 @@ export class Checker {
   }
 
   private unroll(s: A.Unroll): void {
-    const countType = this.expr(s.count, 'expression');
     const header = span(
       s.range.start,
       this.locator.token(')', s.count.range.end, s.body.range.start).end,
     );
-    const count =
-      s.count.kind === 'IntegerLiteral' ? s.count.value : this.constants.get(s.count.id);
+    let count: bigint | undefined;
+    if (s.count.kind === 'PositionalParameter' && s.count.index >= 1) {
+      // 0.17 words this one without the str() hint, then rejects the count.
+      const param = s.count;
+      const text = this.options.params[param.index - 1];
+      count = text === undefined ? 0n : parseBaseZero(text);
+      this.set(param, INT64);
+      if (count === undefined) {
+        this.error(messages.paramNotNumberShort(param.index, text ?? ''), param.range);
+        this.error(messages.unrollInvalid(), header);
+        this.block(s.body);
+        return;
+      }
+      this.constants.set(param.id, count);
+    } else {
+      const countType = this.expr(s.count, 'expression');
+      count = s.count.kind === 'IntegerLiteral' ? s.count.value : this.constants.get(s.count.id);
+      if (count === undefined && countType.kind !== 'none')
+        this.error(messages.unrollNotLiteral(), header);
+    }
     if (count === undefined) {
-      if (countType.kind !== 'none') this.error(messages.unrollNotLiteral(), header);
+      // reported above
     } else if (count < 1n) {
       this.error(messages.unrollMin(), header);
     } else if (count > 100n) {
@@ -249,7 +293,7 @@ export class Checker {
       if (!this.probe.variables.has(variable.name)) {
         this.error(messages.undefinedVariableAfterNone(variable.name), at, 'final');
       }
-      this.error(messages.invalidAssignment(valueType), value.range, 'final');
+      this.error(messages.invalidAssignment(valueType), this.nodeRange(value), 'final');
       return;
     }
     if (valueType.kind === 'aggregation') return; // reported by the call
@@ -261,7 +305,11 @@ export class Checker {
     }
     const merged = mergeTypes(existing, valueType);
     if (!merged) {
-      this.error(messages.variableTypeMismatch(variable.name, valueType, existing), at);
+      const message =
+        existing.kind === 'tuple' && valueType.kind === 'tuple'
+          ? messages.tupleTypeMismatch(existing, valueType)
+          : messages.variableTypeMismatch(variable.name, valueType, existing);
+      this.error(message, at);
       this.set(variable, existing);
       return;
     }
@@ -275,7 +323,7 @@ export class Checker {
     if (valueType.kind === 'none') {
       if (!this.hasValue(s.map.name))
         this.error(messages.undefinedMap(s.map.name), s.map.range, 'final');
-      this.error(messages.invalidAssignment(valueType), s.value.range, 'final');
+      this.error(messages.invalidAssignment(valueType), this.nodeRange(s.value), 'final');
       return;
     }
     this.storeMapValue(s.map, valueType);
@@ -312,7 +360,15 @@ export class Checker {
     const target = s.target;
     if (target.kind === 'Variable') {
       const current = this.readVariable(target);
-      const result = this.binaryType(s.operator, current, valueType, target, s.value, s.range);
+      const result = this.binaryType(
+        s.operator,
+        current,
+        valueType,
+        target,
+        s.value,
+        s.range,
+        true,
+      );
       if (current.kind !== 'none') this.assignVariable(target, result, s.value);
       return;
     }
@@ -325,7 +381,7 @@ export class Checker {
     }
     const result = binaryResult(s.operator, current, valueType);
     if (current.kind === 'int' && valueType.kind === 'int') {
-      this.binaryType(s.operator, current, valueType, target, s.value, s.range);
+      this.binaryType(s.operator, current, valueType, target, s.value, s.range, true);
     }
     this.storeMapValue(target, result);
   }
@@ -353,7 +409,13 @@ export class Checker {
       }
       if (t?.kind === 'aggregation') return;
     }
-    if (keys.some((k) => k.kind === 'none')) return;
+    if (keys.some((k) => k.kind === 'none')) {
+      map.keys.forEach((key, i) => {
+        if (keys[i].kind === 'none')
+          this.error(messages.invalidKey(), this.nodeRange(key), 'final');
+      });
+      return;
+    }
     const info = this.maps.get(map.name);
     if (!info) {
       const known = this.known.get(map.name);
@@ -426,7 +488,7 @@ export class Checker {
           return NONE;
         }
         this.constants.set(e.id, value);
-        return INT64;
+        return UINT64;
       }
       case 'Variable':
         return this.readVariable(e);
@@ -455,11 +517,12 @@ export class Checker {
         const t = this.expr(e.tuple, 'expression');
         if (t.kind !== 'tuple') {
           if (t.kind !== 'none')
-            this.error(messages.tupleIndexOnNonTuple(e.index, t), e.range, 'final');
+            this.error(messages.tupleIndexOnNonTuple(e.index, t), this.nodeRange(e), 'final');
           return NONE;
         }
         if (e.index >= t.elements.length) {
-          this.error(messages.tupleIndexRange(e.index, t.elements.length), e.range, 'final');
+          const message = messages.tupleIndexRange(e.index, t.elements.length);
+          this.error(message, this.nodeRange(e), 'final');
           return NONE;
         }
         return t.elements[e.index];
@@ -531,7 +594,7 @@ export class Checker {
   private call(e: A.Call, position: Position): Type {
     const record = builtinFunction(e.name);
     if (!record) {
-      this.error(messages.unknownFunction(e.name), e.nameRange);
+      this.error(messages.unknownFunction(e.name), e.nameRange, 'pre');
       for (const arg of e.args) this.expr(arg, 'expression');
       return NONE;
     }
@@ -609,7 +672,9 @@ export class Checker {
       offset > BigInt(text.length) ||
       offset < 0n
     ) {
-      this.error(messages.strOffsetParam(param.index, text.length), arg.range);
+      // 0.17 locates it from the operator to the end of the offset.
+      const op = this.locator.token(arg.operator, param.range.end, arg.right.range.start);
+      this.error(messages.strOffsetParam(param.index, text.length), span(op.start, arg.range.end));
     }
     return this.set(arg, { kind: 'string', size: this.options.strlen });
   }
@@ -625,7 +690,7 @@ export class Checker {
     let type: Type | undefined;
     const operand = e.operand;
     if (operand.kind === 'TypeName') {
-      type = this.resolveType(operand, operand.range, true);
+      type = this.resolveType(operand, e.range, true);
     } else if (operand.kind === 'Identifier' && !this.enums.has(operand.name)) {
       const asType = scriptIntType(operand.name);
       if (asType) type = asType;
@@ -661,7 +726,11 @@ export class Checker {
     if (t.record === 'struct' || t.record === 'union') {
       base = this.records.record(t.record, t.name);
       if (!base) {
-        this.error(messages.unknownRecord(`${t.record} ${t.name}`), at);
+        const name = `${t.record} ${t.name}`;
+        this.error(
+          sizeofContext ? messages.unknownIdentifier(name) : messages.unknownRecord(name),
+          at,
+        );
         return undefined;
       }
     } else if (t.record === 'enum') {
@@ -720,7 +789,7 @@ export class Checker {
       case '*':
         if (t.kind === 'pointer') return t.to;
         if (integer) return INT64;
-        if (t.kind !== 'none') this.error(messages.derefInvalid(t), at, 'final');
+        if (t.kind !== 'none') this.error(messages.unaryInvalid('dereference', t), at, 'final');
         return NONE;
       case '&':
         return { kind: 'pointer', to: t };
@@ -732,8 +801,12 @@ export class Checker {
 
   private incDec(e: A.IncDec): Type {
     const target = e.target;
+    // 0.17 locates `x++` as a whole, `++x` at the operator.
+    const at = e.prefix ? span(e.range.start, shift(e.range.start, 2)) : e.range;
     if (target.kind === 'Variable') {
       const t = this.readVariable(target);
+      if (t.kind !== 'int' && t.kind !== 'none' && t.kind !== 'bool')
+        this.error(messages.unaryInvalid(e.operator, t), at, 'final');
       return t.kind === 'int' ? t : INT64;
     }
     for (const key of target.keys) this.expr(key, 'map-key');
@@ -743,8 +816,8 @@ export class Checker {
         ? valueKindType(info.value)
         : INT64;
     if (current.kind !== 'int') {
-      this.error(messages.mapTypeMismatch(target.name, INT64, current), target.range);
-      return NONE;
+      this.error(messages.unaryInvalid(e.operator, current), at, 'final');
+      return INT64;
     }
     this.mapKeys(target);
     this.storeMapValue(target, current);
@@ -760,8 +833,8 @@ export class Checker {
     const bi = b.kind === 'int' || b.kind === 'bool';
     if (ai && bi) return { kind: 'int', size: 8, signed: isSigned(a) && isSigned(b) };
     if (a.kind === 'tuple' || b.kind === 'tuple') {
-      this.error(messages.ternaryTuple(), e.range, 'final');
-      return NONE;
+      this.error(messages.ternaryTuple(), e.range);
+      return a; // typed as the first branch: 0.17 reports nothing more
     }
     if (a.kind === 'string' && b.kind === 'string')
       return { kind: 'string', size: Math.max(a.size, b.size) };
@@ -781,13 +854,18 @@ export class Checker {
       this.error(messages.fieldOnNonRecord(e.field, t), at, 'final');
       return NONE;
     }
+    const isArgs = e.object.kind === 'Builtin' && e.object.name === 'args'; // newer `args.f`
+    if (t.kind === 'pointer' && !e.arrow && !isArgs) {
+      this.error(messages.dotOnPointer(e.field, t), at);
+      return NONE;
+    }
     if (record.size === 0 && record.fields.length === 0) {
       this.error(messages.kernelTypesUnavailable(`struct ${record.name}`), at);
       return NONE;
     }
     const field = record.fields.find((f) => f.name === e.field);
     if (!field) {
-      this.error(messages.noSuchField(record, e.field), at, 'final');
+      this.error(messages.noSuchField(record, e.field), e.range);
       return NONE;
     }
     return field.type;
@@ -801,9 +879,11 @@ export class Checker {
     leftNode: A.Expression | A.MapAccess | A.Variable,
     rightNode: A.Expression,
     range: A.SourceRange,
+    compound = false,
   ): Type {
     if (left.kind === 'none' || right.kind === 'none') return NONE;
-    const opRange = () => this.locator.token(op, leftNode.range.end, rightNode.range.start);
+    const opText = compound ? `${op}=` : op;
+    const opRange = () => this.locator.token(opText, leftNode.range.end, rightNode.range.start);
     const li = left.kind === 'int' || left.kind === 'bool';
     const ri = right.kind === 'int' || right.kind === 'bool';
     if (li && ri) {

@@ -14,12 +14,13 @@ export function check(ast: Program, options: CompileOptions): CheckedProgram {
   checker.checkProgram(ast);
   // 0.17 stops after the first pass that reports errors: when that pass is the first one,
   // errors only the final pass finds (and its warnings) are never shown.
+  const pre = checker.diagnostics.find((d) => d.phase === 'pre');
   const early = checker.diagnostics.some(
     (d) => d.phase === 'early' && d.diagnostic.severity === 'error',
   );
-  const diagnostics = checker.diagnostics
-    .filter((d) => !early || d.phase === 'early')
-    .map((d) => d.diagnostic);
+  const diagnostics = pre
+    ? [pre.diagnostic]
+    : checker.diagnostics.filter((d) => !early || d.phase === 'early').map((d) => d.diagnostic);
   return {
     ast,
     options,

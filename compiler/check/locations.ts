@@ -52,6 +52,30 @@ export class Locator {
     return { start: shift(from, skip), end: shift(from, skip + token.length) };
   }
 
+  /** The position just after the last non-blank character before `p` (the file start if
+   *  none): where 0.17's location of an attach point begins. */
+  afterPreviousToken(p: SourcePosition): SourcePosition {
+    if (!this.source) return p;
+    let i = p.offset;
+    while (i > 0 && /\s/.test(this.source[i - 1])) i--;
+    return this.position(i, p);
+  }
+
+  /**
+   * `inner` widened to the `mark` characters around it (a predicate's slashes): the last
+   * `mark` before it and the first one after it, before `limit`. Without the text, `inner`.
+   */
+  enclosing(mark: string, inner: SourceRange, limit: SourcePosition): SourceRange {
+    if (!this.source) return inner;
+    const open = this.source.lastIndexOf(mark, inner.start.offset - 1);
+    const close = this.source.indexOf(mark, inner.end.offset);
+    if (open < 0 || close < 0 || close >= limit.offset) return inner;
+    return {
+      start: this.position(open, inner.start),
+      end: this.position(close + mark.length, inner.end),
+    };
+  }
+
   /** A zero-based offset converted to a position, on `near`'s line when there is no text. */
   private position(offset: number, near: SourcePosition): SourcePosition {
     if (!this.source) return shift(near, offset - near.offset);

@@ -31,6 +31,9 @@ export const messages = {
   invalidAssignment: (type: Type) => `Invalid expression for assignment: ${typeText(type)}`,
   variableTypeMismatch: (name: string, assigned: Type, existing: Type) =>
     `Type mismatch for ${name}: trying to assign value of type '${typeText(assigned)}' when variable already contains a value of type '${typeText(existing)}'`,
+  tupleTypeMismatch: (existing: Type, assigned: Type) =>
+    `Tuple type mismatch: ${typeText(existing)} != ${typeText(assigned)}.`,
+  invalidKey: () => 'Invalid expression for assignment: ',
   unknownIdentifier: (name: string) => `Unknown identifier: '${name}'`,
   unknownFunction: (name: string) => `Unknown function: ${name}`,
 
@@ -52,10 +55,9 @@ export const messages = {
     `The ${operator} operator can not be used on expressions of types ${typeText(left)}, ${typeText(right)}`,
   unaryInvalid: (operator: string, type: Type) =>
     `The ${operator} operator can not be used on expressions of type '${typeText(type)}'`,
-  derefInvalid: (type: Type) => `Can not dereference non-pointer type '${typeText(type)}'`,
   ternaryTypes: (a: Type, b: Type) =>
     `Ternary operator must return the same type: have '${typeClass(a)}' and '${typeClass(b)}'`,
-  ternaryTuple: () => 'Ternary operator does not support tuples',
+  ternaryTuple: () => 'Ternary return type unsupported tuple',
   literalLonger: (size: number) =>
     `The literal is longer than the variable string (size=${size}), condition will always be false`,
   warnSignsArithmetic: (left: Type, right: Type) =>
@@ -70,6 +72,8 @@ export const messages = {
   castUnsupported: (type: Type) => `Casts are not supported for type: "${typeText(type)}"`,
   fieldOnNonRecord: (field: string, type: Type) =>
     `Can not access field '${field}' on expression of type '${typeText(type)}'`,
+  dotOnPointer: (field: string, type: Type) =>
+    `Can not access field '${field}' on type '${typeText(type)}'. Try dereferencing it first, or using '->'`,
   noSuchField: (record: Type, field: string) =>
     `Struct/union of type '${typeText(record)}' does not contain a field named '${field}'`,
   arrowOnNonPointer: (type: Type) =>
@@ -89,6 +93,7 @@ export const messages = {
   invalidPredicate: (type: Type) => `Invalid type for predicate: ${typeClass(type)}`,
   unrollMin: () => 'unroll minimum value is 1',
   unrollMax: () => 'unroll maximum value is 100',
+  unrollInvalid: () => 'invalid unroll value',
   unrollNotLiteral: () => 'unroll count must be an integer literal or a positional parameter',
   jumpOutsideLoop: (jump: string) => `${jump} used outside of a loop`,
   moreThanOne: (which: 'BEGIN' | 'END') => `More than one ${which} probe defined`,
@@ -98,6 +103,8 @@ export const messages = {
   // positional parameters
   paramNotNumber: (index: number, value: string) =>
     `$${index} used numerically but given "${value}". Try using str($${index}).`,
+  paramNotNumberShort: (index: number, value: string) =>
+    `$${index} used numerically but given "${value}"`,
   paramOutOfRange: (index: number) =>
     `param $${index} is out of integer range [1, 9223372036854775807]`,
 
@@ -122,8 +129,8 @@ export const messages = {
     `${fn}() requires ${count === 1 ? 'one argument' : `${count} arguments`} (${given} provided)`,
   requiresAtLeast: (fn: string, count: number, given: number) =>
     `${fn}() requires at least ${count === 1 ? 'one argument' : `${count} arguments`} (${given} provided)`,
-  requiresBetween: (fn: string, min: number, max: number, given: number) =>
-    `${fn}() requires ${min === 1 ? 'one' : min} or ${max} arguments (${given} provided)`,
+  takesUpTo: (fn: string, max: number, given: number) =>
+    `${fn}() takes up to ${max} argument${max === 1 ? '' : 's'} (${given} provided)`,
   onlyIntegerArguments: (fn: string, given: Type) =>
     `${fn}() only supports integer arguments (${typeClass(given)} provided)`,
   onlyStringArguments: (fn: string, given: Type) =>
@@ -159,18 +166,21 @@ export const messages = {
   strFirstArgument: (given: Type) =>
     `str() expects an integer or a pointer type as first argument (${typeText(given)} provided)`,
   strOffsetParam: (index: number, length: number) =>
-    `only addition of a single constant less or equal to the length of $${index} (which is ${length}) is allowed inside str`,
+    `only addition of a single constant less or equal to the length of $${index} (which is ${length}) is allowed inside str()`,
+  integerOrPointer: (fn: string) => `${fn}() expects an integer or pointer argument`,
+  overrideKprobe: () => 'override can only be used with kprobes.',
+  bufNegative: (length: bigint) => `buf cannot use negative length (${length})`,
+  ntopArgument: (given: Type) =>
+    `ntop() expects an integer or array argument, got ${typeClass(given)}`,
   ntopSize: () => 'ntop() argument must be 4 or 16 bytes in size',
-  ntopFamily: () => 'ntop() expects an integer or array argument, got a string',
   bswapInteger: (given: Type) =>
     `bswap() only supports integer arguments (${typeClass(given)} provided)`,
   stackMode: (name: string) => `${name}: Unknown stack mode`,
   stackLimit: (fn: string) => `${fn}() limit must be >= 0`,
   signalUnknown: (name: string) => `${name} is not a valid signal`,
   signalRange: (value: bigint) => `sig number should be in range [1, 64], got ${value}`,
-  regUnknown: (name: string) => `'${name}' is not a valid register`,
+  regUnknown: (name: string) => `'${name}' is not a valid register on this architecture (x86_64)`,
   pathProbe: () => "The path function can only be used with 'kfunc', 'kretfunc', 'iter' probes",
-  bufLength: () => 'buf() length must be > 0',
   exitCodeInteger: () => 'exit() code must be an integer',
   keyTypeMismatch: (fn: string, name: string) => `${fn}(): key type mismatch for ${name}`,
 };

@@ -1,7 +1,11 @@
 // JSON text as bpftrace 0.17 writes it: `{"type": T, "data": D}` with `", "` / `": "`
 // separators for objects and no spaces inside value arrays (tuples).
 
-/** bpftrace's escaper: `"` `\` and \n \t \r escaped, other bytes below 0x20 as \u00XX. */
+/**
+ * bpftrace's escaper: `"` `\` and \n \t \r escaped, other bytes below 0x20 as \u00XX. It
+ * tests a signed `char`, so bytes 0x80-0xff count as "below 0x20" too and their sign-extended
+ * int is printed: byte 0xc3 becomes `\uffffffc3`.
+ */
 export function jsonString(byteString: string): string {
   let out = '"';
   for (const ch of byteString) {
@@ -12,6 +16,7 @@ export function jsonString(byteString: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\r') out += '\\r';
     else if (code < 0x20) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code >= 0x80) out += `\\u${((0xffffff00 | code) >>> 0).toString(16)}`;
     else out += ch;
   }
   return out + '"';

@@ -85,9 +85,11 @@ export function readMap(
     }
     case 'avg':
     case 'stats': {
-      const entries = raw.map((e) => averageEntry(keyed(e.key), e.values, aggregation.signed));
+      // 0.17 reads the total as int64 and divides signed even for unsigned arguments:
+      // avg((uint64)-1) prints -1.
+      const entries = raw.map((e) => averageEntry(keyed(e.key), e.values, true));
       entries.sort((a, b) => compareBigint(a.average, b.average) || compareBytes(a.key, b.key));
-      return { kind: aggregation.kind, signed: aggregation.signed, entries };
+      return { kind: aggregation.kind, signed: true, entries };
     }
     case 'hist':
     case 'lhist': {

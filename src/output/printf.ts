@@ -1,6 +1,6 @@
 // bpftrace 0.17's piecewise printf (behaviour §45): the format is cut after each conversion,
-// each piece goes through snprintf with one 64-bit argument (so `%%` in it becomes `%` and a
-// NUL ends it), and the text after the last conversion is written as is.
+// each piece goes through snprintf with one 64-bit argument (so `%%`, also with flags like `%5%`,
+// becomes `%`, and a NUL ends it), and the text after the last conversion is written as is.
 
 import { formatConversion, type PrintfArg } from './cformat';
 import { scanFormat, type FormatConversion } from '../../stdlib/printf_format';
@@ -23,6 +23,9 @@ export function formatPrintf(format: string, args: PrintfArg[]): string {
   return out + format.slice(pos);
 }
 
+/** glibc's `%%` conversion: flags, width, precision and length are parsed, then ignored. */
+const GLIBC_PERCENT = /^%[-+ #0']*[0-9]*(?:\.[0-9]*)?(?:hh|h|ll|l|L|q|j|z|Z|t)?%/;
+
 /** snprintf(piece, arg) where the piece ends with `conversion`, which starts at `convStart`. */
 function snprintfPiece(
   piece: string,
@@ -35,11 +38,10 @@ function snprintfPiece(
   let out = '';
   let i = 0;
   while (i < cText.length) {
-    if (cText[i] !== '%') {
-      out += cText[i++];
-    } else if (cText[i + 1] === '%') {
+    const percent = cText[i] === '%' ? GLIBC_PERCENT.exec(cText.slice(i)) : null;
+    if (percent) {
       out += '%';
-      i += 2;
+      i += percent[0].length;
     } else if (i === convStart && cText.length === piece.length) {
       out += formatConversion(conversion, arg);
       i = cText.length;

@@ -73,7 +73,7 @@ describe('rules', () => {
   });
   it('checks str($1 + k)', () => {
     expect(first('BEGIN { $x = str($1 + 9); }', { params: ['abcdefgh'] })).toContain(
-      'only addition of a single constant less or equal to the length of $1 (which is 8) is allowed inside str',
+      'only addition of a single constant less or equal to the length of $1 (which is 8) is allowed inside str()',
     );
   });
   it('does not know kernel structs', () => {

@@ -36,7 +36,8 @@ export function writeVariantFiles(v: Variant, dir: string): void {
   if (v.flags?.length) writeFileSync(join(dir, `${v.name}.flags`), v.flags.join(' ') + '\n');
   if (v.args?.length) writeFileSync(join(dir, `${v.name}.args`), v.args.join(' ') + '\n');
   const env = Object.entries(v.env ?? {});
-  if (env.length) writeFileSync(join(dir, `${v.name}.env`), env.map(([k, x]) => `${k}=${x}\n`).join(''));
+  if (env.length)
+    writeFileSync(join(dir, `${v.name}.env`), env.map(([k, x]) => `${k}=${x}\n`).join(''));
 }
 
 function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
@@ -49,7 +50,17 @@ function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv 
 export function runBpftrace(v: Variant, dir: string, timeoutSeconds = 10): CaseOutcome {
   const r = spawnSync(
     'timeout',
-    ['-s', 'INT', '-k', '2', String(timeoutSeconds), BPFTRACE, ...(v.flags ?? []), `${v.name}.bt`, ...(v.args ?? [])],
+    [
+      '-s',
+      'INT',
+      '-k',
+      '2',
+      String(timeoutSeconds),
+      BPFTRACE,
+      ...(v.flags ?? []),
+      `${v.name}.bt`,
+      ...(v.args ?? []),
+    ],
     { cwd: dir, env: cleanEnv(v.env), encoding: 'latin1', maxBuffer: 64 << 20 },
   );
   return {

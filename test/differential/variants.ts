@@ -28,9 +28,28 @@ function cStr(s: string): string {
 }
 
 const INT_EDGES = [
-  '0', '1', '-1', '7', '-42', '255', '256', '-128', '65535', '65536', '2147483647', '2147483648',
-  '-2147483648', '4294967295', '4294967296', '4294967301', '9223372036854775807',
-  '-9223372036854775807', '0x123456789abcdef', '0xdeadbeef', '1000000007', '-99999',
+  '0',
+  '1',
+  '-1',
+  '7',
+  '-42',
+  '255',
+  '256',
+  '-128',
+  '65535',
+  '65536',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '4294967295',
+  '4294967296',
+  '4294967301',
+  '9223372036854775807',
+  '-9223372036854775807',
+  '0x123456789abcdef',
+  '0xdeadbeef',
+  '1000000007',
+  '-99999',
 ];
 
 function printfIntegers(): Variant[] {
@@ -40,7 +59,8 @@ function printfIntegers(): Variant[] {
   for (const spec of specs) {
     for (const len of lengths) {
       const lines = chunks(INT_EDGES, 4).map(
-        (vals) => `printf("${vals.map(() => `<%${len}${spec}>`).join(' ')}\\n", ${vals.join(', ')});`,
+        (vals) =>
+          `printf("${vals.map(() => `<%${len}${spec}>`).join(' ')}\\n", ${vals.join(', ')});`,
       );
       out.push({ name: `printf-int-${spec}-${len || 'none'}`, script: begin(lines) });
     }
@@ -120,16 +140,54 @@ function printfStrings(): Variant[] {
 
 function intLiterals(): Variant[] {
   const forms = [
-    '0', '00', '007', '0777', '-010', '0x0', '0xFF', '0XfF', '-0x10', '1_000', '1__0', '1_0_0',
-    '5u', '5U', '5l', '5L', '5ul', '5UL', '5ull', '5LL', '1e0', '1e3', '9e16', '5e2', '2e10', '0x7fffffffffffffff',
-    '0x8000000000000000', '0xffffffffffffffff', '18446744073709551615', '9223372036854775808',
-    '-9223372036854775808', '- 5', '- -5', '-(-5)', '2- -2', '10 -5', '0b1',
+    '0',
+    '00',
+    '007',
+    '0777',
+    '-010',
+    '0x0',
+    '0xFF',
+    '0XfF',
+    '-0x10',
+    '1_000',
+    '1__0',
+    '1_0_0',
+    '5u',
+    '5U',
+    '5l',
+    '5L',
+    '5ul',
+    '5UL',
+    '5ull',
+    '5LL',
+    '1e0',
+    '1e3',
+    '9e16',
+    '5e2',
+    '2e10',
+    '0x7fffffffffffffff',
+    '0x8000000000000000',
+    '0xffffffffffffffff',
+    '18446744073709551615',
+    '9223372036854775808',
+    '-9223372036854775808',
+    '- 5',
+    '- -5',
+    '-(-5)',
+    '2- -2',
+    '10 -5',
+    '0b1',
   ];
   const out: Variant[] = [];
-  for (const [i, group] of chunks(forms.filter((f) => f !== '0b1'), 5).entries()) {
+  for (const [i, group] of chunks(
+    forms.filter((f) => f !== '0b1'),
+    5,
+  ).entries()) {
     out.push({
       name: `int-literal-forms-${i}`,
-      script: begin(group.map((f) => `printf("%s = %ld %lu\\n", ${cStr(f)}, ${f}, ${f}); print(${f});`)),
+      script: begin(
+        group.map((f) => `printf("%s = %ld %lu\\n", ${cStr(f)}, ${f}, ${f}); print(${f});`),
+      ),
     });
   }
   return out;
@@ -140,7 +198,18 @@ const CASTS = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', '
 function arithmetic(): Variant[] {
   const out: Variant[] = [];
   const ops = ['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^'];
-  const vals = ['0', '1', '-1', '3', '-7', '255', '4294967296', '9223372036854775807', '-9223372036854775808', '100'];
+  const vals = [
+    '0',
+    '1',
+    '-1',
+    '3',
+    '-7',
+    '255',
+    '4294967296',
+    '9223372036854775807',
+    '-9223372036854775808',
+    '100',
+  ];
   const r = rng(99);
   for (const op of ops) {
     const lines: string[] = [];
@@ -154,9 +223,14 @@ function arithmetic(): Variant[] {
       a = `${ca}${a}`;
       b = `${cb}${b}`;
       // fresh variables per line: a wider reassignment is lost in 0.17 (documented bug)
-      lines.push(`$a${k} = ${a}; $b${k} = ${b}; print($a${k} ${op} $b${k}); printf("%ld %lu\\n", $a${k} ${op} $b${k}, ${a} ${op} ${b});`);
+      lines.push(
+        `$a${k} = ${a}; $b${k} = ${b}; print($a${k} ${op} $b${k}); printf("%ld %lu\\n", $a${k} ${op} $b${k}, ${a} ${op} ${b});`,
+      );
     }
-    out.push({ name: `arith-${['add', 'sub', 'mul', 'div', 'mod', 'shl', 'shr', 'and', 'or', 'xor'][ops.indexOf(op)]}`, script: begin(lines) });
+    out.push({
+      name: `arith-${['add', 'sub', 'mul', 'div', 'mod', 'shl', 'shr', 'and', 'or', 'xor'][ops.indexOf(op)]}`,
+      script: begin(lines),
+    });
   }
   const unary: string[] = [];
   for (const c of CASTS) {
@@ -165,17 +239,29 @@ function arithmetic(): Variant[] {
       unary.push(`print(-(${c})${v}); print(~(${c})${v}); print(!(${c})${v});`);
     }
   }
-  for (const [i, g] of chunks(unary, 8).entries()) out.push({ name: `arith-unary-${i}`, script: begin(g) });
+  for (const [i, g] of chunks(unary, 8).entries())
+    out.push({ name: `arith-unary-${i}`, script: begin(g) });
   const cmp: string[] = [];
   for (const op of ['<', '<=', '>', '>=', '==', '!=']) {
-    for (const [a, b] of [['-1', '1'], ['(uint64)-1', '1'], ['-1', '(uint64)1'], ['(uint8)255', '-1'], ['(int8)-1', '-1'], ['5', '5'], ['(uint32)4294967295', '(int32)-1']]) {
+    for (const [a, b] of [
+      ['-1', '1'],
+      ['(uint64)-1', '1'],
+      ['-1', '(uint64)1'],
+      ['(uint8)255', '-1'],
+      ['(int8)-1', '-1'],
+      ['5', '5'],
+      ['(uint32)4294967295', '(int32)-1'],
+    ]) {
       cmp.push(`printf("${a} ${op} ${b} = %d\\n", ${a} ${op} ${b});`);
     }
   }
-  for (const [i, g] of chunks(cmp, 10).entries()) out.push({ name: `compare-${i}`, script: begin(g) });
+  for (const [i, g] of chunks(cmp, 10).entries())
+    out.push({ name: `compare-${i}`, script: begin(g) });
   const casts: string[] = [];
-  for (const from of CASTS) for (const to of CASTS) casts.push(`print((${to})(${from})-2); print((${to})(${from})300);`);
-  for (const [i, g] of chunks(casts, 16).entries()) out.push({ name: `cast-chain-${i}`, script: begin(g) });
+  for (const from of CASTS)
+    for (const to of CASTS) casts.push(`print((${to})(${from})-2); print((${to})(${from})300);`);
+  for (const [i, g] of chunks(casts, 16).entries())
+    out.push({ name: `cast-chain-${i}`, script: begin(g) });
   out.push({
     name: 'logic-and-ternary',
     script: begin([
@@ -202,12 +288,21 @@ function strings(): Variant[] {
       'printf("%d %d %d\\n", sizeof("a\\0b"), sizeof(""), sizeof("\\x41"));',
     ]),
   });
-  const pairs = [['abc', 'abc'], ['abc', 'abd'], ['abc', 'abcdef'], ['', ''], ['a', ''], ['abc\\0def', 'abc'], ['B', 'a']];
+  const pairs = [
+    ['abc', 'abc'],
+    ['abc', 'abd'],
+    ['abc', 'abcdef'],
+    ['', ''],
+    ['a', ''],
+    ['abc\\0def', 'abc'],
+    ['B', 'a'],
+  ];
   out.push({
     name: 'string-compare-gen',
     script: begin(
       pairs.map(
-        ([a, b]) => `$a = "${a}"; $b = "${b}"; printf("%d %d %d %d\\n", $a == $b, $a != $b, "${a}" == "${b}", strncmp($a, $b, 2));`,
+        ([a, b]) =>
+          `$a = "${a}"; $b = "${b}"; printf("%d %d %d %d\\n", $a == $b, $a != $b, "${a}" == "${b}", strncmp($a, $b, 2));`,
       ),
     ),
   });
@@ -262,13 +357,18 @@ function aggregations(json: boolean): Variant[] {
   for (const [i, vals] of valueSets.entries()) {
     const body: string[] = [];
     // keyless aggregations over all values
-    for (const v of vals) body.push(`@c = count(); @s = sum(${v}); @a = avg(${v}); @st = stats(${v});`);
+    for (const v of vals)
+      body.push(`@c = count(); @s = sum(${v}); @a = avg(${v}); @st = stats(${v});`);
     // keyed, one value per key so value order is well defined
     vals.forEach((v, k) => {
-      body.push(`@ks[${k * 7 - 3}] = sum(${v}); @ka["k${k}"] = avg(${v}); @kst[${k}, "x"] = stats(${v});`);
+      body.push(
+        `@ks[${k * 7 - 3}] = sum(${v}); @ka["k${k}"] = avg(${v}); @kst[${k}, "x"] = stats(${v});`,
+      );
       body.push(`@ki[${k}] = ${v}; @kstr[${v}] = "v${k}"; @kt["t${k}"] = ((int64)${v}, "s");`);
     });
-    body.push(`@mn = min(${vals.filter((v) => !v.includes('-') && !v.startsWith('0x') && !v.includes('4294967296')).join('); @mn = min(') || '1'});`);
+    body.push(
+      `@mn = min(${vals.filter((v) => !v.includes('-') && !v.startsWith('0x') && !v.includes('4294967296')).join('); @mn = min(') || '1'});`,
+    );
     body.push(`@mx = max(${vals.filter((v) => !v.includes('-')).join('); @mx = max(') || '1'});`);
     out.push({ name: `${tag}agg-values-${i}`, flags, script: begin(body) });
   }
@@ -278,8 +378,14 @@ function aggregations(json: boolean): Variant[] {
     const keys = ['"a"', '"bb"', '""', '"c d"', '1', '-1', '300'].slice(0, 3 + n);
     const strKeys = keys.filter((k) => k.startsWith('"'));
     const body: string[] = [];
-    strKeys.forEach((k, j) => body.push(`$i = 0; while ($i < ${j * 2 + 1 + Math.floor(r() * 2) * 10}) { @cnt[${k}] = count(); $i++; }`));
-    keys.filter((k) => !k.startsWith('"')).forEach((k, j) => body.push(`@num[${k}] = ${j * 3 + 1}; @neg[${k}] = -${j + 1};`));
+    strKeys.forEach((k, j) =>
+      body.push(
+        `$i = 0; while ($i < ${j * 2 + 1 + Math.floor(r() * 2) * 10}) { @cnt[${k}] = count(); $i++; }`,
+      ),
+    );
+    keys
+      .filter((k) => !k.startsWith('"'))
+      .forEach((k, j) => body.push(`@num[${k}] = ${j * 3 + 1}; @neg[${k}] = -${j + 1};`));
     out.push({ name: `${tag}agg-counts-${n}`, flags, script: begin(body) });
   }
   return out;
@@ -290,7 +396,26 @@ function histograms(json: boolean): Variant[] {
   const flags = json ? ['-f', 'json'] : undefined;
   const tag = json ? 'json-' : '';
   const r = rng(json ? 77 : 42);
-  const histVals = ['-1', '-100', '0', '1', '2', '3', '4', '7', '8', '100', '1023', '1024', '1025', '65535', '1048576', '1073741823', '1073741824', '2147483647'];
+  const histVals = [
+    '-1',
+    '-100',
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '7',
+    '8',
+    '100',
+    '1023',
+    '1024',
+    '1025',
+    '65535',
+    '1048576',
+    '1073741823',
+    '1073741824',
+    '2147483647',
+  ];
   for (let n = 0; n < 10; n++) {
     const body: string[] = [];
     const count = 2 + Math.floor(r() * 5);
@@ -302,24 +427,46 @@ function histograms(json: boolean): Variant[] {
     out.push({ name: `${tag}hist-gen-${n}`, flags, script: begin(body) });
   }
   const ranges: [number, number, number][] = [
-    [0, 10, 1], [0, 100, 10], [0, 10, 3], [5, 50, 5], [0, 1024, 128], [1024, 8192, 512],
-    [0, 4194304, 1048576], [100, 200, 7], [0, 1000, 1], [3, 4, 1],
+    [0, 10, 1],
+    [0, 100, 10],
+    [0, 10, 3],
+    [5, 50, 5],
+    [0, 1024, 128],
+    [1024, 8192, 512],
+    [0, 4194304, 1048576],
+    [100, 200, 7],
+    [0, 1000, 1],
+    [3, 4, 1],
   ];
   for (const [idx, [min, max, step]] of ranges.entries()) {
     const body: string[] = [];
     const count = 2 + Math.floor(r() * 5);
     for (let k = 0; k < count; k++) {
       const span = max - min;
-      const v = pick(r, [min - 1, min, min + step, max - 1, max, max + 5, min + Math.floor(r() * span), 0, -3]);
+      const v = pick(r, [
+        min - 1,
+        min,
+        min + step,
+        max - 1,
+        max,
+        max + 5,
+        min + Math.floor(r() * span),
+        0,
+        -3,
+      ]);
       const times = 1 + Math.floor(r() * 9);
-      body.push(`$i = 0; while ($i < ${times}) { @l = lhist(${v}, ${min}, ${max}, ${step}); $i++; }`);
+      body.push(
+        `$i = 0; while ($i < ${times}) { @l = lhist(${v}, ${min}, ${max}, ${step}); $i++; }`,
+      );
     }
     out.push({ name: `${tag}lhist-gen-${idx}`, flags, script: begin(body) });
   }
   // keyed hist/lhist with distinct totals, printed with top/div, zero and clear
   const body: string[] = [];
   ['"x"', '"y"', '"z"'].forEach((k, j) => {
-    body.push(`$i = 0; while ($i < ${j * 3 + 1}) { @kh[${k}] = hist(${1 << (j * 3)}); @kl[${k}] = lhist(${j * 20 + 5}, 0, 100, 10); $i++; }`);
+    body.push(
+      `$i = 0; while ($i < ${j * 3 + 1}) { @kh[${k}] = hist(${1 << (j * 3)}); @kl[${k}] = lhist(${j * 20 + 5}, 0, 100, 10); $i++; }`,
+    );
   });
   body.push('print(@kh, 2); print(@kh, 0, 2); print(@kl, 1, 3); print(@kh, 5);');
   out.push({ name: `${tag}hist-keyed-print`, flags, script: begin(body) });
@@ -395,55 +542,103 @@ function intervals(json: boolean): Variant[] {
     {
       name: `${tag}interval-count-exit`,
       flags,
-      script: 'interval:ms:50 {\n  @ticks = count();\n  @h = hist(@t);\n  @t++;\n  printf("tick %d\\n", @t);\n  if (@t == 4) { exit(); }\n}\nEND {\n  printf("end %d\\n", @t);\n  print(@ticks);\n}\n',
+      script:
+        'interval:ms:50 {\n  @ticks = count();\n  @h = hist(@t);\n  @t++;\n  printf("tick %d\\n", @t);\n  if (@t == 4) { exit(); }\n}\nEND {\n  printf("end %d\\n", @t);\n  print(@ticks);\n}\n',
     },
     {
       name: `${tag}interval-print-clear`,
       flags,
-      script: 'BEGIN { printf("start\\n"); @x = 0; }\ninterval:ms:20 {\n  @x++;\n  @s[@x % 3] = sum(@x);\n  print(@s);\n  if (@x >= 3) { clear(@s); print(@s); exit(); }\n}\n',
+      script:
+        'BEGIN { printf("start\\n"); @x = 0; }\ninterval:ms:20 {\n  @x++;\n  @s[@x % 3] = sum(@x);\n  print(@s);\n  if (@x >= 3) { clear(@s); print(@s); exit(); }\n}\n',
     },
     {
       name: `${tag}interval-two-probes-end`,
       flags,
-      script: 'interval:ms:30 {\n  @a++;\n  if (@a > 5) { exit(); }\n}\nEND { @st = stats(@a); @avg = avg(@a * 10); printf("END a=%d\\n", @a); clear(@a); }\n',
+      script:
+        'interval:ms:30 {\n  @a++;\n  if (@a > 5) { exit(); }\n}\nEND { @st = stats(@a); @avg = avg(@a * 10); printf("END a=%d\\n", @a); clear(@a); }\n',
     },
   ];
 }
 
 function flow(): Variant[] {
   return [
-    { name: 'flow-exit-in-if', script: 'BEGIN {\n  @a = 1;\n  if (@a) { printf("x"); exit(); }\n  @b = 2;\n}\nEND { printf("end\\n"); }\n' },
-    { name: 'flow-end-before-begin', script: 'END { printf("bye\\n"); print(@x); }\nBEGIN { @x = hist(3); printf("hi"); exit(); }\n' },
-    { name: 'flow-print-async', script: begin(['@a = 1; print(@a); @a = 2; print(@a); clear(@a); @a = 3; zero(@a); printf("done\\n");']) },
-    { name: 'maps-name-order', script: begin(['@zeta = 1; @alpha = 2; @ = 3; @Mid = 4; @_u = 5; @a1 = hist(2); @alpha2 = avg(4); @b = stats(1); @c = "str";']) },
-    { name: 'flow-unroll-while', script: begin(['$i = 0; unroll(5) { $i++; printf("%d ", $i); } printf("\\n");', '$j = 0; while ($j < 10) { $j++; if ($j % 2) { continue; } if ($j > 7) { break; } printf("j%d\\n", $j); }']) },
+    {
+      name: 'flow-exit-in-if',
+      script:
+        'BEGIN {\n  @a = 1;\n  if (@a) { printf("x"); exit(); }\n  @b = 2;\n}\nEND { printf("end\\n"); }\n',
+    },
+    {
+      name: 'flow-end-before-begin',
+      script:
+        'END { printf("bye\\n"); print(@x); }\nBEGIN { @x = hist(3); printf("hi"); exit(); }\n',
+    },
+    {
+      name: 'flow-print-async',
+      script: begin([
+        '@a = 1; print(@a); @a = 2; print(@a); clear(@a); @a = 3; zero(@a); printf("done\\n");',
+      ]),
+    },
+    {
+      name: 'maps-name-order',
+      script: begin([
+        '@zeta = 1; @alpha = 2; @ = 3; @Mid = 4; @_u = 5; @a1 = hist(2); @alpha2 = avg(4); @b = stats(1); @c = "str";',
+      ]),
+    },
+    {
+      name: 'flow-unroll-while',
+      script: begin([
+        '$i = 0; unroll(5) { $i++; printf("%d ", $i); } printf("\\n");',
+        '$j = 0; while ($j < 10) { $j++; if ($j % 2) { continue; } if ($j > 7) { break; } printf("j%d\\n", $j); }',
+      ]),
+    },
   ];
 }
-
 
 function builtins(json: boolean): Variant[] {
   const flags = json ? ['-f', 'json'] : undefined;
   const tag = json ? 'json-' : '';
   const out: Variant[] = [];
   const bufs = [
-    ['"ab\\x01"', 3], ['"hello"', 5], ['"hello"', 2], ['"\\x00\\x7f\\x80\\xff"', 4], ['"tab\\tnl\\n"', 7],
-    ['"q\\"b\\\\s"', 5], ['" ~}"', 3], ['"\\x1f\\x20"', 2],
+    ['"ab\\x01"', 3],
+    ['"hello"', 5],
+    ['"hello"', 2],
+    ['"\\x00\\x7f\\x80\\xff"', 4],
+    ['"tab\\tnl\\n"', 7],
+    ['"q\\"b\\\\s"', 5],
+    ['" ~}"', 3],
+    ['"\\x1f\\x20"', 2],
   ] as const;
   out.push({
     name: `${tag}builtin-buf-gen`,
     flags,
-    script: begin(bufs.map(([s, n]) => `printf("[%r] [%rx] [%rh]\\n", buf(${s}, ${n}), buf(${s}, ${n}), buf(${s}, ${n}));`)),
+    script: begin(
+      bufs.map(
+        ([s, n]) =>
+          `printf("[%r] [%rx] [%rh]\\n", buf(${s}, ${n}), buf(${s}, ${n}), buf(${s}, ${n}));`,
+      ),
+    ),
   });
   out.push({
     name: `${tag}builtin-buf-width`,
     flags,
-    script: begin(['printf("[%10r] [%-10r] [%.2r] [%8rx]\\n", buf("abc", 3), buf("abc", 3), buf("abc", 3), buf("ab", 2));', '@b[1] = buf("x\\x01y", 3); @c = buf("zz", 2);']),
+    script: begin([
+      'printf("[%10r] [%-10r] [%.2r] [%8rx]\\n", buf("abc", 3), buf("abc", 3), buf("abc", 3), buf("ab", 2));',
+      '@b[1] = buf("x\\x01y", 3); @c = buf("zz", 2);',
+    ]),
   });
-  const errnos = [0, 1, 2, 3, 4, 5, 11, 12, 13, 17, 22, 28, 32, 38, 61, 95, 104, 110, 111, 113, 125, 130, 133, 134, 200, 4095];
+  const errnos = [
+    0, 1, 2, 3, 4, 5, 11, 12, 13, 17, 22, 28, 32, 38, 61, 95, 104, 110, 111, 113, 125, 130, 133,
+    134, 200, 4095,
+  ];
   out.push({
     name: `${tag}builtin-strerror-gen`,
     flags,
-    script: begin(chunks(errnos, 4).map((g) => `printf("${g.map(() => '<%s>').join(' ')}\\n", ${g.map((e) => `strerror(${e})`).join(', ')});`)),
+    script: begin(
+      chunks(errnos, 4).map(
+        (g) =>
+          `printf("${g.map(() => '<%s>').join(' ')}\\n", ${g.map((e) => `strerror(${e})`).join(', ')});`,
+      ),
+    ),
   });
   out.push({
     name: `${tag}builtin-bswap-gen`,
@@ -476,7 +671,18 @@ function builtins(json: boolean): Variant[] {
 
 function jsonText(): Variant[] {
   const flags = ['-f', 'json'];
-  const texts = ['plain', 'q\\"uote', 'back\\\\slash', 'tab\\there', 'nl\\nx', 'cr\\rx', '\\x01\\x02\\x1f\\x7f', '\\xc3\\xa9 utf8', '/slash', ''];
+  const texts = [
+    'plain',
+    'q\\"uote',
+    'back\\\\slash',
+    'tab\\there',
+    'nl\\nx',
+    'cr\\rx',
+    '\\x01\\x02\\x1f\\x7f',
+    '\\xc3\\xa9 utf8',
+    '/slash',
+    '',
+  ];
   return [
     {
       name: 'json-printf-escapes',
@@ -486,7 +692,9 @@ function jsonText(): Variant[] {
     {
       name: 'json-string-values-escapes',
       flags,
-      script: begin(texts.map((t, i) => `@s[${i}] = "${t}"; @k["${t}"] = ${i + 1}; print("${t}");`)),
+      script: begin(
+        texts.map((t, i) => `@s[${i}] = "${t}"; @k["${t}"] = ${i + 1}; print("${t}");`),
+      ),
     },
     {
       name: 'json-tuples',
@@ -494,7 +702,7 @@ function jsonText(): Variant[] {
       script: begin([
         'print((1, "a\\"b", (2, "")));',
         '@t["x"] = (1, "one", (uint8)255, (-1, "n"));',
-        '@t["y"] = (2, "two\\t", (uint8)0, (5, ""));',
+        '@t["y"] = (2, "tw\\t", (uint8)0, (5, ""));',
         '@u = ((uint64)-1, (int8)-1);',
       ]),
     },
@@ -527,13 +735,165 @@ function mapsMixed(): Variant[] {
       const stmt = make(keyed ? `${name}[${Math.floor(r() * 3)}]` : name);
       body.push(stmt);
       if (r() < 0.2) body.push(`clear(${name});`);
-      else if (r() < 0.15 && !stmt.includes('"') && !stmt.includes('(') === false) body.push(`zero(${name});`);
+      else if (r() < 0.15 && !keyed) body.push(`zero(${name});`);
     }
     if (r() < 0.5) body.push(`printf("no newline at the end");`);
     const json = r() < 0.35;
-    out.push({ name: `${json ? 'json-' : ''}maps-mixed-${n}`, flags: json ? ['-f', 'json'] : undefined, script: begin(body) });
+    out.push({
+      name: `${json ? 'json-' : ''}maps-mixed-${n}`,
+      flags: json ? ['-f', 'json'] : undefined,
+      script: begin(body),
+    });
   }
   return out;
+}
+
+/** Random formats: literal text (with `%` oddities glibc and bpftrace treat specially) and conversions. */
+function printfFuzz(): Variant[] {
+  const out: Variant[] = [];
+  const r = rng(2024);
+  // Text before a conversion goes through snprintf: only `%` forms glibc reads without an argument.
+  const innerText = ['a', ' ', '%%', '%5%', '%-%', '%.2%', '=', '\\t', 'xyz', '%%%%', ':', '%l%'];
+  // Text after the last conversion is written as is: anything goes.
+  const tailText = [
+    '',
+    '\\n',
+    '%%\\n',
+    ' %+d\\n',
+    '% d %i\\n',
+    '%\\n',
+    '%5%\\n',
+    ' %#x %f\\n',
+    'end\\n',
+  ];
+  for (let n = 0; n < 40; n++) {
+    const lines: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      let format = '';
+      const args: string[] = [];
+      const count = Math.floor(r() * 4);
+      for (let c = 0; c < count; c++) {
+        if (r() < 0.6) format += pick(r, innerText);
+        const isString = r() < 0.3;
+        const flag = pick(r, ['', '', '-', '0']);
+        const width = pick(r, ['', '', '3', '9']);
+        const prec = pick(r, ['', '', '.2', '.0']);
+        if (isString) {
+          format += `%${flag === '0' ? '' : flag}${width}${prec}s`;
+          args.push(cStr(pick(r, STRINGS)));
+        } else {
+          format += `%${flag}${width}${prec}${pick(r, ['', 'l', 'h', 'hh', 'll'])}${pick(r, ['d', 'u', 'x', 'X', 'o'])}`;
+          args.push(pick(r, INT_EDGES));
+        }
+      }
+      format += pick(r, tailText);
+      if (!format.endsWith('\\n')) format += '\\n';
+      lines.push(`printf("${format}"${args.map((a) => `, ${a}`).join('')});`);
+    }
+    out.push({ name: `printf-fuzz-${n}`, script: begin(lines) });
+  }
+  return out;
+}
+
+/** Language constructs the corpus pins (macros, sizeof, ++/-- on maps, loops filling many keys). */
+function misc(): Variant[] {
+  return [
+    {
+      name: 'misc-macros-enums-sizeof',
+      script:
+        '#define LIMIT 3\n#define NAME "macro"\nenum colour { RED, GREEN = 5, BLUE };\nstruct s { char a; long b; short c; int d[3]; };\n' +
+        begin([
+          'printf("%d %s %d %d %d\\n", LIMIT, NAME, RED, GREEN, BLUE);',
+          'printf("%d %d %d %d\\n", sizeof(struct s), sizeof((uint16)1), sizeof("abc"), sizeof((1, "x")));',
+          '@e[BLUE] = GREEN * LIMIT;',
+        ]),
+    },
+    {
+      name: 'misc-incdec-compound-maps',
+      script: begin([
+        '@a++; @a++; @b--; @c[1]++; @c[2] += 5; @c[3] -= 2; @d = 10; @d *= 3; @d /= 4; @d <<= 2;',
+        '$x = @a++; $y = ++@a; $z = @b--; printf("%d %d %d %d\\n", $x, $y, $z, @a);',
+        '@s["k"] += 1; @s["k"] += 1; @s["j"] = 7;',
+      ]),
+    },
+    {
+      name: 'misc-many-keys-loop',
+      script: begin([
+        '$i = 0; while ($i < 40) { @cnt[$i % 9] = sum($i); @h[$i % 3] = hist($i * $i); @l[$i % 4] = lhist($i, 0, 40, 8); @s[$i] = sum($i * 3 - 50); $i++; }',
+      ]),
+    },
+    {
+      name: 'json-misc-many-keys-loop',
+      flags: ['-f', 'json'],
+      script: begin([
+        '$i = 0; while ($i < 40) { @cnt[$i % 9] = sum($i); @h[$i % 3] = hist($i * $i); @l[$i % 4] = lhist($i, 0, 40, 8); @s[$i] = sum($i * 3 - 50); $i++; }',
+      ]),
+    },
+    {
+      name: 'misc-ternary-vars',
+      script: begin([
+        '$a = 5; $s = $a > 3 ? "big" : "small-ish"; $t = $a < 3 ? "x" : "longer string"; printf("%s|%s\\n", $s, $t);',
+        '$n = $a ? -1 : 1; print($n);',
+        'if ($a == 5) { $in = "set"; } else { $in = "other"; } print($in);',
+        '$e = ""; if (0) { $e = "never"; } printf("[%s]\\n", $e);',
+      ]),
+    },
+    {
+      name: 'misc-high-bytes-text',
+      script: begin([
+        'printf("caf\\xc3\\xa9 \\x80\\xff\\n"); print("\\xe2\\x82\\xac"); @s["\\xc3\\xa9"] = "\\xfe";',
+      ]),
+    },
+  ];
+}
+
+/** Minimal scripts for each difference the generated families found (kept as fixtures). */
+function found(): Variant[] {
+  return [
+    {
+      name: 'found-json-high-bytes',
+      flags: ['-f', 'json'],
+      script: begin([
+        'printf("caf\\xc3\\xa9 \\x80\\xff\\x7f\\n"); print("\\xe2\\x82\\xac");',
+        '@s["\\xc3\\xa9"] = "\\xfe"; @t[1] = (2, "\\x81");',
+      ]),
+    },
+    {
+      name: 'found-avg-stats-unsigned-arg',
+      script: begin([
+        '@a = avg((uint64)0x8000000000000002); @b = avg((uint64)-1); @b = avg((uint64)-3); @b = avg((uint64)2);',
+        '@s = stats((uint64)-4); @s = stats((uint32)-1);',
+        '@k[1] = avg((uint64)-1); @k[2] = avg((uint64)5); @k[3] = avg((uint64)0);',
+        '@ks["a"] = stats((uint64)-2); @ks["b"] = stats((uint64)1);',
+        'print(@k, 2, 2);',
+      ]),
+    },
+    {
+      name: 'found-json-avg-stats-unsigned-arg',
+      flags: ['-f', 'json'],
+      script: begin([
+        '@a = avg((uint64)-6); @a = avg((uint64)2);',
+        '@k[1] = avg((uint64)-1); @k[2] = avg((uint64)5);',
+        '@ks["a"] = stats((uint64)-2); @ks["b"] = stats((uint64)1);',
+      ]),
+    },
+    {
+      name: 'found-printf-percent-with-flags',
+      script: begin([
+        'printf("[%05%][%.3%][%l%][%+%][% %][%#%][%hh%][%-10.2ll%][%5]|%d\\n", 1);',
+        'printf("%5%d|%s\\n", 7, "z");',
+        'printf("a%-%b|%x %5% end\\n", 255);',
+      ]),
+    },
+    {
+      name: 'found-tuple-value-sign-mismatch',
+      script: begin(['@kt["a"] = ((uint64)1, "s");', '@kt["b"] = (2, "s");']),
+    },
+    {
+      name: 'found-delete-keyless-count',
+      script: begin(['@c = count(); delete(@c);', '@x = 5; delete(@x);']),
+    },
+  ];
 }
 
 export const FAMILIES: Record<string, () => Variant[]> = {
@@ -555,4 +915,7 @@ export const FAMILIES: Record<string, () => Variant[]> = {
   'builtins-json': () => builtins(true),
   'json-text': jsonText,
   'maps-mixed': mapsMixed,
+  found,
+  misc,
+  'printf-fuzz': printfFuzz,
 };

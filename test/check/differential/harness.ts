@@ -70,7 +70,7 @@ export function runBpftrace(dir: string, variant: Variant): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(
       'timeout',
-      ['10', BPFTRACE, `${variant.name}.bt`, ...(variant.args ?? [])],
+      ['-s', 'INT', '-k', '2', '10', BPFTRACE, `${variant.name}.bt`, ...(variant.args ?? [])],
       { cwd: dir, env: cleanEnv(variant.env), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];
@@ -156,7 +156,9 @@ export function compare(
   const a = diagnosticLines(variant.name, bpftrace.stderr);
   const b = diagnosticLines(variant.name, bpfscope.stderr);
   if (a.join('\n') !== b.join('\n')) kinds.push('messages');
-  else if (diagnosticText(variant.name, bpftrace.stderr) !== diagnosticText(variant.name, bpfscope.stderr))
+  else if (
+    diagnosticText(variant.name, bpftrace.stderr) !== diagnosticText(variant.name, bpfscope.stderr)
+  )
     kinds.push('text');
   return kinds;
 }

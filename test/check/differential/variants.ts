@@ -197,7 +197,11 @@ export const STATEMENTS: Snippet[] = [
   { id: 'param-count', code: '$x = $# + "a";', args: ['a', 'b'] },
   // BPFTRACE_STRLEN
   { id: 'strlen-201', code: '$s = str(0);', env: { BPFTRACE_STRLEN: '201' } },
-  { id: 'strlen-8-long-lit', code: `$s = "123456789"; $t = str(0);`, env: { BPFTRACE_STRLEN: '8' } },
+  {
+    id: 'strlen-8-long-lit',
+    code: `$s = "123456789"; $t = str(0);`,
+    env: { BPFTRACE_STRLEN: '8' },
+  },
   { id: 'strlen-zero', code: '$s = str(0);', env: { BPFTRACE_STRLEN: '0' } },
   { id: 'strlen-abc', code: '$s = str(0);', env: { BPFTRACE_STRLEN: 'abc' } },
 ];
@@ -206,7 +210,10 @@ export const STATEMENTS: Snippet[] = [
 const PLACEMENTS: { id: string; wrap: (s: string) => string }[] = [
   { id: 'begin', wrap: (s) => `BEGIN { ${s} exit(); }\n` },
   { id: 'nl', wrap: (s) => `BEGIN\n{\n  ${s}\n  exit();\n}\n` },
-  { id: 'tab', wrap: (s) => `#!/usr/bin/env bpftrace\n// lead\nBEGIN {\n\t@pre = 1;   ${s} exit();\n}\n` },
+  {
+    id: 'tab',
+    wrap: (s) => `#!/usr/bin/env bpftrace\n// lead\nBEGIN {\n\t@pre = 1;   ${s} exit();\n}\n`,
+  },
   { id: 'nested', wrap: (s) => `BEGIN {\n  if (1) {\n    if (2) { ${s} }\n  }\n  exit();\n}\n` },
   { id: 'end', wrap: (s) => `BEGIN { @ok = 1; exit(); }\n\nEND\n{\n    $v = 2; ${s}\n}\n` },
   { id: 'while', wrap: (s) => `BEGIN /1/ { $i = 0; while ($i < 1) { $i++; ${s} } exit(); }\n` },
@@ -321,21 +328,39 @@ export const SCRIPTS: { id: string; code: string; args?: string[] }[] = [
   { id: 'kretprobe-args', code: 'kretprobe:do_nanosleep { @x = args->x; exit(); }\n' },
   { id: 'tp-retval', code: 'tracepoint:syscalls:sys_enter_openat { @x = retval; exit(); }\n' },
   { id: 'kprobe-args', code: 'kprobe:do_nanosleep { @x = args->foo; exit(); }\n' },
-  { id: 'tp-bad-field', code: 'tracepoint:syscalls:sys_enter_openat { @x = args->nosuch; exit(); }\n' },
+  {
+    id: 'tp-bad-field',
+    code: 'tracepoint:syscalls:sys_enter_openat { @x = args->nosuch; exit(); }\n',
+  },
   { id: 'var-other-probe', code: 'BEGIN { $x = 1; }\nEND { printf("%d\\n", $x); }\n' },
   { id: 'var-before-assign', code: 'BEGIN { printf("%d\\n", $x); $x = 1; exit(); }\n' },
-  { id: 'struct-unknown-field', code: 'struct S { int a; }\nBEGIN { $s = (struct S *)0; @x = $s->b; exit(); }\n' },
-  { id: 'struct-dot-on-ptr', code: 'struct S { int a; }\nBEGIN { $s = (struct S *)0; @x = $s.a; exit(); }\n' },
+  {
+    id: 'struct-unknown-field',
+    code: 'struct S { int a; }\nBEGIN { $s = (struct S *)0; @x = $s->b; exit(); }\n',
+  },
+  {
+    id: 'struct-dot-on-ptr',
+    code: 'struct S { int a; }\nBEGIN { $s = (struct S *)0; @x = $s.a; exit(); }\n',
+  },
   { id: 'define-fn', code: '#define SQ(x) ((x) * (x))\nBEGIN { @x = SQ(7); exit(); }\n' },
   { id: 'enum-ok', code: 'enum E { A = 1, B }\nBEGIN { @x = B + "a"; exit(); }\n' },
   // several errors at once (pass ordering §60)
-  { id: 'multi-same-pass', code: 'BEGIN {\n  @a = hist("x");\n  @b = count(1);\n  @c = sum("s");\n}\n' },
+  {
+    id: 'multi-same-pass',
+    code: 'BEGIN {\n  @a = hist("x");\n  @b = count(1);\n  @c = sum("s");\n}\n',
+  },
   { id: 'multi-not-hides-binop', code: 'BEGIN { $a = !"s"; $b = "a" + 1; }\n' },
-  { id: 'multi-str-hides-strncmp', code: 'BEGIN { $c = str("literal"); $d = strncmp(1, "abd", 1); }\n' },
+  {
+    id: 'multi-str-hides-strncmp',
+    code: 'BEGIN { $c = str("literal"); $d = strncmp(1, "abd", 1); }\n',
+  },
   { id: 'multi-probes', code: 'BEGIN { @a = count(1); }\nEND { @b = hist("x"); }\n' },
   { id: 'multi-map-then-printf', code: 'BEGIN { @x = 1; @x = "a"; printf("%d %d\\n", 1); }\n' },
   { id: 'multi-undefined-then-type', code: 'BEGIN { $x = $y; $z = 1; $z = "a"; }\n' },
-  { id: 'multi-lhist-and-printf', code: 'BEGIN { @l = lhist(1, 10, 0, 1); printf("%s\\n", 1); }\n' },
+  {
+    id: 'multi-lhist-and-printf',
+    code: 'BEGIN { @l = lhist(1, 10, 0, 1); printf("%s\\n", 1); }\n',
+  },
   { id: 'multi-syntax-after-type', code: 'BEGIN { @x = count(1); }\nEND { @y = ; }\n' },
   { id: 'multi-two-begin-and-type', code: 'BEGIN { @x = count(1); }\nBEGIN { exit(); }\n' },
   { id: 'multi-cast-and-sizeof', code: 'BEGIN { $a = (int8)"a"; $b = sizeof(long); }\n' },
