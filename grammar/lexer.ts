@@ -85,12 +85,12 @@ export interface ScanResult {
 type Mode = 'top' | 'code' | 'predicate' | 'definition';
 
 /** Operators by their first character, longest first. */
-const punctuationByFirstChar = new Map<string, (readonly [string, TokenType])[]>();
+const punctuationByFirstChar: (readonly (readonly [string, TokenType])[])[] = [];
 for (const entry of T.punctuation) {
-  const list = punctuationByFirstChar.get(entry[0][0]!) ?? [];
-  list.push(entry);
-  punctuationByFirstChar.set(entry[0][0]!, list);
+  const code = entry[0].charCodeAt(0);
+  punctuationByFirstChar[code] = [...(punctuationByFirstChar[code] ?? []), entry];
 }
+const noPunctuation: readonly (readonly [string, TokenType])[] = [];
 
 function isWordStart(c: string | undefined): boolean {
   if (c === undefined) return false;
@@ -284,8 +284,10 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       if (mode === 'predicate') mode = 'top';
       return;
     }
-    for (const [text, type] of punctuationByFirstChar.get(c) ?? []) {
-      if (src.startsWith(text, pos)) {
+    const candidates = punctuationByFirstChar[c.charCodeAt(0)] ?? noPunctuation;
+    for (let i = 0; i < candidates.length; i++) {
+      const [text, type] = candidates[i]!;
+      if (text.length === 1 || src.startsWith(text, pos)) {
         pos += text.length;
         push(type, start, pos, undefined, text);
         if (type === T.LBrace) depth++;

@@ -55,7 +55,8 @@ export function scanInteger(src: string, start: number): LiteralResult<bigint> {
     end++;
     if (src[end] === 'l' || src[end] === 'L') end++;
   }
-  const mantissa = src.slice(start, mantissaEnd).replace(/_/g, '');
+  const digits = src.slice(start, mantissaEnd);
+  const mantissa = digits.includes('_') ? digits.replace(/_/g, '') : digits;
   if (exponentText !== null) {
     const coefficient = BigInt(mantissa);
     if (coefficient > 9n) {
@@ -95,11 +96,23 @@ export interface StringScan {
   errors: { message: string; end: number }[];
 }
 
+const simpleEscapes: Partial<Record<string, string>> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '"': '"',
+  '\\': '\\',
+};
+
 /** Scan a string literal whose opening `"` is at `start`. A newline ends it unterminated. */
 export function scanString(src: string, start: number): StringScan {
-  let value = '';
   const errors: StringScan['errors'] = [];
-  let i = start + 1;
+  const plainEnd = plainStringEnd(src, start + 1);
+  if (src[plainEnd] === '"') {
+    return { value: src.slice(start + 1, plainEnd), end: plainEnd + 1, terminated: true, errors };
+  }
+  let value = src.slice(start + 1, plainEnd);
+  let i = plainEnd;
   while (i < src.length) {
     const c = src[i]!;
     if (c === '"') return { value, end: i + 1, terminated: true, errors };
@@ -114,9 +127,9 @@ export function scanString(src: string, start: number): StringScan {
       i++;
       break;
     }
-    const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
-    if (simple[e] !== undefined) {
-      value += simple[e];
+    const simple = simpleEscapes[e];
+    if (simple !== undefined) {
+      value += simple;
       i += 2;
     } else if (isOctalDigit(e)) {
       let j = i + 1;
@@ -137,6 +150,16 @@ export function scanString(src: string, start: number): StringScan {
     }
   }
   return { value, end: i, terminated: false, errors };
+}
+
+/** Where the run of ASCII text without escapes, quotes or newlines starting at `i` ends:
+ *  such text is its own value. */
+function plainStringEnd(src: string, i: number): number {
+  for (; i < src.length; i++) {
+    const code = src.charCodeAt(i);
+    if (code >= 0x80 || code === 0x22 || code === 0x5c || code === 0x0a) return i;
+  }
+  return i;
 }
 
 function isHighSurrogate(code: number): boolean {

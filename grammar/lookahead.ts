@@ -34,15 +34,16 @@ export class GatedAlternationLookahead extends LLkLookaheadStrategy {
     hasPredicates: boolean;
     dynamicTokensEnabled: boolean;
   }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
-    const fallback = super.buildLookaheadForAlternation(options);
-    if (!options.hasPredicates || options.dynamicTokensEnabled) return fallback;
+    if (!options.hasPredicates || options.dynamicTokensEnabled)
+      return super.buildLookaheadForAlternation(options);
     const paths = getLookaheadPaths({
       occurrence: options.prodOccurrence,
       rule: options.rule,
       prodType: 'Alternation',
       maxLookahead: options.maxLookahead,
     });
-    if (paths.some((alt) => alt.some((path) => path.length > 1))) return fallback;
+    if (paths.some((alt) => alt.some((path) => path.length > 1)))
+      return super.buildLookaheadForAlternation(options);
 
     /** Alternatives whose lookahead matches a token of this type, in order, by type index. */
     const candidates: number[][] = [];

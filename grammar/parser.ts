@@ -68,13 +68,25 @@ export class BpftraceParser extends EmbeddedActionsParser {
    * Chevrotain's grammar validations take most of the construction time. The shared
    * parser skips them; the tests build a validated one.
    */
-  constructor(options: { validate?: boolean } = {}) {
+  constructor(
+    options: {
+      validate?: boolean;
+      /** Chevrotain's own lookahead for gated alternations (to compare with ours in tests). */
+      defaultLookahead?: boolean;
+    } = {},
+  ) {
     // LL(1) so that a syntax error is reported at the offending token, as bison does;
     // the few two-token decisions are gates.
     super(T.allTokens, {
       recoveryEnabled: false,
       maxLookahead: 1,
-      lookaheadStrategy: new GatedAlternationLookahead([...T.allTokens, EOF], { maxLookahead: 1 }),
+      ...(options.defaultLookahead
+        ? {}
+        : {
+            lookaheadStrategy: new GatedAlternationLookahead([...T.allTokens, EOF], {
+              maxLookahead: 1,
+            }),
+          }),
       skipValidations: !options.validate,
     });
     this.performSelfAnalysis();
@@ -316,7 +328,9 @@ export class BpftraceParser extends EmbeddedActionsParser {
             const t = this.CONSUME(T.AttachPointText) as ScannedToken;
             if (this.RECORDING_PHASE) return;
             const raw = t.value as string;
-            attachPoints.push(this.nodes.make<A.AttachPoint>({ kind: 'AttachPoint', raw }, t.range));
+            attachPoints.push(
+              this.nodes.make<A.AttachPoint>({ kind: 'AttachPoint', raw }, t.range),
+            );
           },
         },
         { ALT: () => this.CONSUME(T.Comma) },
@@ -525,7 +539,11 @@ export class BpftraceParser extends EmbeddedActionsParser {
       if (this.RECORDING_PHASE) return this.SUBRULE2(this.expression);
       // Reported before anything wrong in the value (its place in the list is kept).
       const errorIndex = this.nodes.diagnostics.length;
-      if (target.kind !== 'TupleAccess' && target.kind !== 'MapAccess' && target.kind !== 'Variable')
+      if (
+        target.kind !== 'TupleAccess' &&
+        target.kind !== 'MapAccess' &&
+        target.kind !== 'Variable'
+      )
         this.nodes.fail(
           `syntax error, unexpected ${operator.image}, expecting }`,
           errorRange(operator),
@@ -618,7 +636,10 @@ export class BpftraceParser extends EmbeddedActionsParser {
     };
     operators.forEach((token, i) => {
       const op = token.image as A.BinaryOperator;
-      while (pending.length && binaryPrecedence[pending[pending.length - 1]!] >= binaryPrecedence[op])
+      while (
+        pending.length &&
+        binaryPrecedence[pending[pending.length - 1]!] >= binaryPrecedence[op]
+      )
         reduce();
       pending.push(op);
       values.push(operands[i + 1]!);
@@ -664,7 +685,11 @@ export class BpftraceParser extends EmbeddedActionsParser {
   unary = this.RULE('unary', (): A.Expression => this.OR(this.unaryAlternatives));
 
   /** `operator operand`, where `next` is the operand's first token. */
-  private prefixed(operator: ScannedToken, next: ScannedToken, operand: A.Expression): A.Expression {
+  private prefixed(
+    operator: ScannedToken,
+    next: ScannedToken,
+    operand: A.Expression,
+  ): A.Expression {
     // `-` directly before an integer literal token is one negative literal in 0.17.
     if (
       operator.tokenType === T.Minus &&
@@ -803,8 +828,7 @@ export class BpftraceParser extends EmbeddedActionsParser {
     this.postfixObject = primary;
     this.MANY(this.postfixAccess);
     const result = this.postfixObject;
-    this.incDecAllowed =
-      result === primary && this.is(first, T.VariableName, T.MapName);
+    this.incDecAllowed = result === primary && this.is(first, T.VariableName, T.MapName);
     const incDec = this.OPTION(this.postfixIncDec);
     if (this.RECORDING_PHASE || !incDec) return result;
     return this.nodes.make<A.IncDec>(
@@ -866,7 +890,10 @@ export class BpftraceParser extends EmbeddedActionsParser {
       case T.Param: {
         const index = t.value as bigint;
         if (index < 1n || index > MAX_PARAM) {
-          this.nodes.fail(`param ${t.image} is out of integer range [1, ${MAX_PARAM}]`, errorRange(t));
+          this.nodes.fail(
+            `param ${t.image} is out of integer range [1, ${MAX_PARAM}]`,
+            errorRange(t),
+          );
         }
         return this.nodes.make<A.PositionalParameter>(
           { kind: 'PositionalParameter', index: Number(index) },
@@ -972,10 +999,7 @@ export class BpftraceParser extends EmbeddedActionsParser {
     });
     const close = this.CONSUME(T.RParen) as ScannedToken;
     if (this.RECORDING_PHASE) return RECORDING;
-    return this.nodes.make<A.Offsetof>(
-      { kind: 'Offsetof', record, fields },
-      span(keyword, close),
-    );
+    return this.nodes.make<A.Offsetof>({ kind: 'Offsetof', record, fields }, span(keyword, close));
   });
 
   /** `(e)` or a tuple `(a, b, …)`. */

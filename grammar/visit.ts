@@ -106,14 +106,3 @@ const forEachChildTable: { [K in NodeKind]: ChildVisitor<K> } = {
 export function forEachChild(node: Node, visit: (child: Node) => void): void {
   (forEachChildTable[node.kind] as ChildVisitor<NodeKind>)(node as never, visit);
 }
-
-/** The first node found deeper than `limit` (the root is at depth 1), without recursion. */
-export function firstNodeDeeperThan(root: Node, limit: number): Node | null {
-  const stack: [Node, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (depth > limit) return node;
-    forEachChild(node, (child) => stack.push([child, depth + 1]));
-  }
-  return null;
-}

@@ -97,11 +97,15 @@ const keywordTokens: Record<string, TokenType> = {
 };
 
 /** `arg0`…`arg9` and `sarg0`…`sarg9` (one digit only, as in 0.17). */
-const argumentWord = /^s?arg[0-9]$/;
+const argumentWords = Array.from({ length: 10 }, (_, i) => [`arg${i}`, `sarg${i}`]).flat();
+
+/** Every word that is not a plain identifier, with its token type (looked up per word). */
+const wordTypes = new Map<string, TokenType>([
+  ...[...callWords].map((w) => [w, T.CallName] as const),
+  ...[...builtinWords, ...argumentWords].map((w) => [w, T.BuiltinName] as const),
+  ...Object.entries(keywordTokens),
+]);
 
 export function classifyWord(word: string): TokenType {
-  if (Object.prototype.hasOwnProperty.call(keywordTokens, word)) return keywordTokens[word]!;
-  if (builtinWords.has(word) || argumentWord.test(word)) return T.BuiltinName;
-  if (callWords.has(word)) return T.CallName;
-  return T.Identifier;
+  return wordTypes.get(word) ?? T.Identifier;
 }
