@@ -53,7 +53,11 @@ async function main(): Promise<number> {
       }
       if (r.unstable) {
         unstable++;
-        console.log(`UNSTABLE ${v.name} (bpftrace itself is not deterministic here)`);
+        const why =
+          r.reference.status === 124
+            ? 'bpftrace never exited'
+            : 'bpftrace itself is not deterministic here';
+        console.log(`UNSTABLE ${v.name} (${why})`);
       } else if (r.difference) {
         differed++;
         console.log(`DIFF ${v.name}`);

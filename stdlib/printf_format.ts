@@ -2,8 +2,12 @@
 // the output side (formatting). 0.17 cuts the format after each conversion and hands each
 // piece to snprintf with one 64-bit argument; a conversion is `%`, an optional `-`, digits
 // (a leading 0 pads with zeros), an optional `.digits` precision, then one of the specifiers
-// below. Anything else after `%` (`%%`, `%i`, `%f`, `%+d`, `%#x`) is not a conversion: the
-// scanner skips that `%` and goes on, which is why `%%d` counts as a `%d` conversion.
+// below. `%%` is a literal percent sign. Anything else after `%` (`%i`, `%f`, `%+d`, `%#x`) is
+// not a conversion: the scanner skips that `%` and goes on.
+//
+// 0.17's scanner did not know `%%` (`%%d` counted as a `%d` conversion, and a `%%` after the
+// last conversion printed as `%%`); that loses the user's text, so bpfscope reads `%%` as C
+// does (reference, bpftrace-0.17-behaviour.md: where 0.17 corrupts data we are correct).
 
 export type LengthModifier = '' | 'hh' | 'h' | 'l' | 'll' | 'j' | 'z' | 't';
 export type ConversionSpecifier = 's' | 'r' | 'rx' | 'rh' | 'c' | 'd' | 'u' | 'o' | 'x' | 'X' | 'p';
@@ -40,6 +44,10 @@ export function scanFormat(format: string): FormatConversion[] {
   const conversions: FormatConversion[] = [];
   let i = format.indexOf('%');
   while (i >= 0) {
+    if (format[i + 1] === '%') {
+      i = format.indexOf('%', i + 2);
+      continue;
+    }
     const m = CONVERSION.exec(format.slice(i));
     if (!m) {
       i = format.indexOf('%', i + 1);

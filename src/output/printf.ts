@@ -1,6 +1,7 @@
 // bpftrace 0.17's piecewise printf (behaviour §45): the format is cut after each conversion,
 // each piece goes through snprintf with one 64-bit argument (so `%%`, also with flags like `%5%`,
-// becomes `%`, and a NUL ends it), and the text after the last conversion is written as is.
+// becomes `%`, and a NUL ends it), and the text after the last conversion is written as is but
+// for `%%`, which is `%` there too (0.17 printed `%%`; see stdlib/printf_format.ts).
 
 import { formatConversion, type PrintfArg } from './cformat';
 import { scanFormat, type FormatConversion } from '../../stdlib/printf_format';
@@ -20,7 +21,7 @@ export function formatPrintf(format: string, args: PrintfArg[]): string {
     );
     pos = conversion.end;
   });
-  return out + format.slice(pos);
+  return out + format.slice(pos).replaceAll('%%', '%');
 }
 
 /** glibc's `%%` conversion: flags, width, precision and length are parsed, then ignored. */

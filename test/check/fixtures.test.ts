@@ -9,6 +9,12 @@ import { messageLines, runCheck } from './helpers';
 const DIR = join(__dirname, 'fixtures');
 /** Newer bpftrace syntax the brief says to accept although 0.17 rejects it. */
 const ACCEPTED_NEWER = new Set(['begin-29' /* print(@m[k]) */, 'begin-37' /* exit(1) */]);
+/** 0.17 counted `%%d` as a conversion; bpfscope reads `%%` as C does (a data-losing 0.17 bug
+ *  the reference says not to copy), so only the errors on other lines are expected. */
+const PERCENT_PERCENT_FIXED = new Set([
+  'diff-k-printf-arg-count-tabs',
+  'diff-s-printf-pct-pct-d-tab',
+]);
 /** Needs symbol tables the checker does not have (uaddr's symbol lookup). */
 const NEEDS_SYMBOLS = new Set(['begin-71']);
 
@@ -22,7 +28,14 @@ describe('bpftrace 0.17 error fixtures', () => {
       const source = readFileSync(join(DIR, `${name}.bt`), 'latin1');
       const expected = readFileSync(join(DIR, `${name}.stderr`), 'latin1');
       const run = runCheck(source, {}, `${name}.bt`);
-      const located = messageLines(expected).filter((l) => l.startsWith(`${name}.bt:`));
+      let located = messageLines(expected).filter((l) => l.startsWith(`${name}.bt:`));
+      if (PERCENT_PERCENT_FIXED.has(name)) {
+        const sourceLines = source.split('\n');
+        located = located.filter((l) => {
+          const line = Number(/\.bt:(\d+):/.exec(l)?.[1]);
+          return !sourceLines[line - 1]?.includes('%%');
+        });
+      }
       if (NEEDS_SYMBOLS.has(name)) {
         expect(messageLines(run.stderr)[0]).toBe(located[0]);
         return;

@@ -132,12 +132,8 @@ describe('stdlib', () => {
       expect(builtinFunction(f)?.name).toBe(f);
     expect(builtinVariable('jiffies')).toBeUndefined();
   });
-  it('scans printf formats like 0.17', () => {
-    expect(scanFormat('%%d %-08.3lx %i %+d %rx').map((c) => c.text)).toEqual([
-      '%d',
-      '%-08.3lx',
-      '%rx',
-    ]);
+  it('scans printf formats like 0.17, but reads %% as a literal percent', () => {
+    expect(scanFormat('%%d %-08.3lx %i %+d %rx').map((c) => c.text)).toEqual(['%-08.3lx', '%rx']);
     expect(formatPieces('a%db%sc').map((p) => p.text)).toEqual(['a%d', 'b%s', 'c']);
   });
 });

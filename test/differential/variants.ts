@@ -416,7 +416,7 @@ function histograms(json: boolean): Variant[] {
     '1073741824',
     '2147483647',
   ];
-  for (let n = 0; n < 10; n++) {
+  for (let n = 0; n < 25; n++) {
     const body: string[] = [];
     const count = 2 + Math.floor(r() * 5);
     for (let k = 0; k < count; k++) {
@@ -475,7 +475,7 @@ function histograms(json: boolean): Variant[] {
     flags,
     script: begin([
       '@a = hist(5); @a = hist(500); @b = lhist(5, 0, 10, 1); @c[1] = hist(3); @c[2] = hist(3); @c[2] = hist(30);',
-      'zero(@a); clear(@b); zero(@c); @d = hist(1); delete(@d);',
+      'zero(@a); clear(@b); zero(@c);',
     ]),
   });
   return out;
@@ -554,8 +554,9 @@ function intervals(json: boolean): Variant[] {
     {
       name: `${tag}interval-two-probes-end`,
       flags,
+      // the predicate stops ticks that fire between exit() and the detach from counting
       script:
-        'interval:ms:30 {\n  @a++;\n  if (@a > 5) { exit(); }\n}\nEND { @st = stats(@a); @avg = avg(@a * 10); printf("END a=%d\\n", @a); clear(@a); }\n',
+        'interval:ms:30 /@a < 6/ {\n  @a++;\n  if (@a == 6) { exit(); }\n}\nEND { @st = stats(@a); @avg = avg(@a * 10); printf("END a=%d\\n", @a); clear(@a); }\n',
     },
   ];
 }
@@ -726,7 +727,7 @@ function mapsMixed(): Variant[] {
     (n: string) => `${n} = min(${Math.floor(r() * 9)});`,
   ];
   const names = ['@', '@a', '@B', '@_x', '@a1', '@zz', '@Q9', '@mid'];
-  for (let n = 0; n < 12; n++) {
+  for (let n = 0; n < 40; n++) {
     const body: string[] = [];
     const used = names.filter(() => r() < 0.6);
     for (const name of used) {
@@ -847,6 +848,32 @@ function misc(): Variant[] {
   ];
 }
 
+/** Positional parameters: numeric forms, str() with offsets and lengths, $#, missing ones. */
+function params(): Variant[] {
+  const sets = [
+    ['--', '-5', '010', '0x1f'],
+    ['1', '2', 'three'],
+    ['--', '-9223372036854775808', '9223372036854775807'],
+    ['0', '00', '0x0'],
+    ['abcdefghijklmnop'],
+    [],
+  ];
+  return sets.map((args, i) => ({
+    name: `params-gen-${i}`,
+    args,
+    script: begin(
+      [
+        `printf("n=%d [%s] [%s] [%s] [%s]\\n", $#, str($1), str($2), str($3), str($4));`,
+        `printf("[%s] [%s] [%s]\\n", str($1, 2), str($1 + 1), str($2, 100));`,
+        /three|abc/.test(args.join(' '))
+          ? ''
+          : `printf("%ld %ld %ld\\n", $1, $2, $3); @p[$1] = $2; print($1 + $2 * 2);`,
+        `@s[str($1)] = str($2);`,
+      ].filter(Boolean),
+    ),
+  }));
+}
+
 /** Minimal scripts for each difference the generated families found (kept as fixtures). */
 function found(): Variant[] {
   return [
@@ -890,6 +917,20 @@ function found(): Variant[] {
       script: begin(['@kt["a"] = ((uint64)1, "s");', '@kt["b"] = (2, "s");']),
     },
     {
+      name: 'found-lhist-different-bounds',
+      script: begin([
+        '@a = lhist(1500, 0, 8192, 512);',
+        '@a = lhist(3000000, 0, 4194304, 1048576);',
+      ]),
+    },
+    {
+      name: 'found-delete-keyless-hist',
+      script: begin([
+        '@h = hist(-1); @h = hist(4); delete(@h);',
+        '@l = lhist(-1, 0, 10, 1); @l = lhist(3, 0, 10, 1); delete(@l);',
+      ]),
+    },
+    {
       name: 'found-delete-keyless-count',
       script: begin(['@c = count(); delete(@c);', '@x = 5; delete(@x);']),
     },
@@ -917,5 +958,6 @@ export const FAMILIES: Record<string, () => Variant[]> = {
   'maps-mixed': mapsMixed,
   found,
   misc,
+  params,
   'printf-fuzz': printfFuzz,
 };

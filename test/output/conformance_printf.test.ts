@@ -143,10 +143,12 @@ describe('printf details checked against the real bpftrace 0.17', () => {
     ).toBe('[-1] [255]\n');
   });
 
-  it('handles %% the way the piecewise snprintf does', () => {
-    expect(run('%d%% and %d%%\n', ...ints(1, 2))).toBe('1% and 2%%\n');
-    expect(run('100%%\n')).toBe('100%%\n');
-    expect(run('%%d|%d\n', ...ints(7, 8))).toBe('%d|8\n');
+  // 0.17 printed `1% and 2%%` and `100%%` and took `%%d` for a conversion: a data-losing
+  // bug the reference says bpfscope does not copy. `%%` is a percent sign everywhere.
+  it('prints %% as a percent sign everywhere', () => {
+    expect(run('%d%% and %d%%\n', ...ints(1, 2))).toBe('1% and 2%\n');
+    expect(run('100%%\n')).toBe('100%\n');
+    expect(run('%%d|%d\n', ...ints(7))).toBe('%d|7\n');
   });
 
   it('prints %rh as spaced hex and leaves %r with a width as written', () => {
