@@ -1,5 +1,6 @@
 // Aggregation updates (`@m[k] = count()` etc.) on per-CPU maps: look the entry up; when it is
-// missing, insert the first value; otherwise update it in place. hist/lhist compute the
+// missing, insert the first value; otherwise update it in place (a one-word count/sum/hist/
+// lhist entry is rewritten with one update instead). hist/lhist compute the
 // bucket index into the key first. Value layouts are in program.ts.
 
 import type { Call, Expression, MapAccess } from '../../grammar/ast';
@@ -7,7 +8,8 @@ import { AluOp, JmpOp, Reg, Size } from '../isa/opcode';
 import type { Aggregation } from '../types';
 import { bucketOffset } from './layout';
 import { buildKey, lookup, scriptMap, update } from './maps';
-import type { ProbeGen } from './probe-gen';
+import type { Operand } from './emitter';
+import { fitsImm32, type ProbeGen } from './probe-gen';
 import { constant, type Value } from './value';
 
 export type ExprGen = (node: Expression) => Value;
@@ -33,44 +35,61 @@ export function genAggregation(g: ProbeGen, map: MapAccess, call: Call, gen: Exp
       g.storeRegister(Reg.R2, Reg.R10, bucketAt, 8);
     }
   }
+  // A constant argument that fits an immediate stays one; others go to a temporary.
+  const immediate =
+    argument?.kind === 'const' && fitsImm32(argument.value) ? Number(argument.value) : undefined;
   const v =
-    argument && aggregation.kind !== 'hist' && aggregation.kind !== 'lhist'
+    argument &&
+    immediate === undefined &&
+    aggregation.kind !== 'hist' &&
+    aggregation.kind !== 'lhist'
       ? g.own(argument)
       : undefined;
+  const operand = (): Operand => (v ? { reg: g.regs.read(v, Reg.R3) } : { imm: immediate ?? 1 });
   lookup(g, def, keyOffset);
+  if (!isPair(aggregation)) {
+    // One counter: r1 = (entry ? *entry : 0) + increment, written back with one update
+    // (per-CPU, so nothing races with it).
+    const increment: Operand = aggregation.kind === 'sum' ? operand() : { imm: 1 };
+    const value = g.frame.alloc(8);
+    const missing = g.e.newLabel();
+    if ('imm' in increment) g.e.movConst(Reg.R1, BigInt(increment.imm));
+    else g.e.mov(Reg.R1, increment.reg);
+    g.e.jump(JmpOp.JEQ, Reg.R0, { imm: 0 }, missing);
+    g.e.load(Size.DW, Reg.R1, Reg.R0, 0);
+    g.e.alu(AluOp.ADD, Reg.R1, increment);
+    g.e.bind(missing);
+    g.e.store(Size.DW, Reg.R10, value, Reg.R1);
+    update(g, def, keyOffset, value);
+    if (v) g.regs.release(v);
+    return;
+  }
   const missing = g.e.newLabel();
   const done = g.e.newLabel();
   g.e.jump(JmpOp.JEQ, Reg.R0, { imm: 0 }, missing);
-  updateInPlace(g, aggregation, v ? g.regs.read(v, Reg.R3) : undefined);
+  updateInPlace(g, aggregation, operand());
   g.e.goto(done);
   g.e.bind(missing);
   const init = g.frame.alloc(def.valueSize);
-  writeInitial(g, aggregation, init, v ? g.regs.read(v, Reg.R3) : undefined);
+  writeInitial(g, aggregation, init, operand());
   update(g, def, keyOffset, init);
   g.e.bind(done);
   if (v) g.regs.release(v);
 }
 
-/** r0 points to the entry; `v` holds the new value (not r0-r2). */
-function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Reg | undefined): void {
+/** min/max/avg/stats keep two words, updated in place (count/sum/hist/lhist keep one). */
+function isPair(aggregation: Aggregation): boolean {
+  return ['min', 'max', 'avg', 'stats'].includes(aggregation.kind);
+}
+
+/** r0 points to a min/max/avg/stats entry; `v` holds the new value (not r0-r2). */
+function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Operand): void {
   const { e } = g;
   switch (aggregation.kind) {
-    case 'count':
-    case 'hist':
-    case 'lhist':
-      e.load(Size.DW, Reg.R1, Reg.R0, 0);
-      e.alu(AluOp.ADD, Reg.R1, { imm: 1 });
-      e.store(Size.DW, Reg.R0, 0, Reg.R1);
-      return;
-    case 'sum':
-      e.load(Size.DW, Reg.R1, Reg.R0, 0);
-      e.alu(AluOp.ADD, Reg.R1, { reg: v! });
-      e.store(Size.DW, Reg.R0, 0, Reg.R1);
-      return;
     case 'avg':
     case 'stats':
       e.load(Size.DW, Reg.R1, Reg.R0, 0);
-      e.alu(AluOp.ADD, Reg.R1, { reg: v! });
+      e.alu(AluOp.ADD, Reg.R1, v);
       e.store(Size.DW, Reg.R0, 0, Reg.R1);
       e.load(Size.DW, Reg.R1, Reg.R0, 8);
       e.alu(AluOp.ADD, Reg.R1, { imm: 1 });
@@ -92,9 +111,10 @@ function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Reg | undefined
             ? JmpOp.JSLE
             : JmpOp.JLE;
       // Keep the stored value unless the new one is strictly better.
-      e.jump(op, v!, { reg: Reg.R1 }, keep);
+      if ('reg' in v) e.jump(op, v.reg, { reg: Reg.R1 }, keep);
+      else e.jump(SWAPPED[op]!, Reg.R1, v, keep);
       e.bind(replace);
-      e.store(Size.DW, Reg.R0, 0, v!);
+      storeOperand(g, Reg.R0, 0, v);
       e.storeImm(Size.DW, Reg.R0, 8, 1);
       e.bind(keep);
       return;
@@ -102,28 +122,28 @@ function updateInPlace(g: ProbeGen, aggregation: Aggregation, v: Reg | undefined
   }
 }
 
-function writeInitial(
-  g: ProbeGen,
-  aggregation: Aggregation,
-  offset: number,
-  v: Reg | undefined,
-): void {
+/** The jump that tests `b op a` for the jump testing `a op b`. */
+const SWAPPED: Partial<Record<JmpOp, JmpOp>> = {
+  [JmpOp.JSGE]: JmpOp.JSLE,
+  [JmpOp.JSLE]: JmpOp.JSGE,
+  [JmpOp.JGE]: JmpOp.JLE,
+  [JmpOp.JLE]: JmpOp.JGE,
+};
+
+function storeOperand(g: ProbeGen, base: Reg, offset: number, v: Operand): void {
+  if ('reg' in v) g.e.store(Size.DW, base, offset, v.reg);
+  else g.e.storeImm(Size.DW, base, offset, v.imm);
+}
+
+function writeInitial(g: ProbeGen, aggregation: Aggregation, offset: number, v: Operand): void {
   const { e } = g;
   switch (aggregation.kind) {
-    case 'count':
-    case 'hist':
-    case 'lhist':
-      e.storeImm(Size.DW, Reg.R10, offset, 1);
-      return;
-    case 'sum':
-      e.store(Size.DW, Reg.R10, offset, v!);
-      return;
     case 'avg':
     case 'stats':
     case 'min':
     case 'max':
       // { value/total, isSet/count = 1 }
-      e.store(Size.DW, Reg.R10, offset, v!);
+      storeOperand(g, Reg.R10, offset, v);
       e.storeImm(Size.DW, Reg.R10, offset + 8, 1);
       return;
   }
@@ -161,16 +181,20 @@ function lhistBucket(g: ProbeGen, lhist: Extract<Aggregation, { kind: 'lhist' }>
   const { e } = g;
   const done = e.newLabel();
   const buckets = (lhist.max - lhist.min) / lhist.step;
+  // Constants go in immediates where they fit (min, step and bucket count usually do).
+  const operand = (value: bigint): Operand => {
+    if (fitsImm32(value)) return { imm: Number(value) };
+    e.movConst(Reg.R3, value);
+    return { reg: Reg.R3 };
+  };
   e.movConst(Reg.R2, 0n);
-  e.movConst(Reg.R3, lhist.min);
-  e.jump(JmpOp.JSLT, Reg.R1, { reg: Reg.R3 }, done);
+  e.jump(JmpOp.JSLT, Reg.R1, operand(lhist.min), done);
   e.mov(Reg.R2, Reg.R1);
-  e.alu(AluOp.SUB, Reg.R2, { reg: Reg.R3 });
-  e.movConst(Reg.R3, lhist.step);
-  e.alu(AluOp.DIV, Reg.R2, { reg: Reg.R3 });
+  if (lhist.min !== 0n) e.alu(AluOp.SUB, Reg.R2, operand(lhist.min));
+  // (v - min) is not negative here, and step is positive: unsigned division is exact.
+  if (lhist.step !== 1n) e.alu(AluOp.DIV, Reg.R2, operand(lhist.step));
   e.alu(AluOp.ADD, Reg.R2, { imm: 1 });
-  e.movConst(Reg.R3, buckets);
-  e.jump(JmpOp.JLE, Reg.R2, { reg: Reg.R3 }, done);
+  e.jump(JmpOp.JLE, Reg.R2, operand(buckets), done);
   e.movConst(Reg.R2, buckets + 1n);
   e.bind(done);
 }

@@ -3,7 +3,7 @@
 
 import type { Expression, Ternary, Tuple, TupleAccess } from '../../grammar/ast';
 import { Reg } from '../isa/opcode';
-import { sizeOf, tupleLayout } from '../types';
+import { sameType, sizeOf, tupleLayout } from '../types';
 import { bothSigned, compareValues, genArithmetic, genCast, genUnary, isComparison } from './arith';
 import { genFieldAccess, genIndex } from './access';
 import { genBuiltinVariable, genCall } from './builtins/index';
@@ -161,6 +161,17 @@ export function stringSide(
 
 function genTernary(g: ProbeGen, node: Ternary, gen: (e: Expression) => Value): Value {
   const type = g.typeOf(node);
+  const known = foldConstant(g, node.condition);
+  if (known !== undefined && !isScalar(type)) {
+    // Only the taken arm is generated; strings are widened to the ternary's size.
+    const arm = known !== 0n ? node.then : node.else;
+    const value = gen(arm);
+    if (value.kind === 'bytes') return knownBytes(resized(value.bytes, sizeOf(type)));
+    if (sizeOf(g.typeOf(arm)) === sizeOf(type) && sameType(g.typeOf(arm), type)) return value;
+    const offset = g.frame.alloc(sizeOf(type));
+    writeValue(g, value, g.typeOf(arm), { base: Reg.R10, offset, type });
+    return inMemory(offset);
+  }
   const otherwise = g.e.newLabel();
   const done = g.e.newLabel();
   if (isScalar(type)) {

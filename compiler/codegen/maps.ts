@@ -29,6 +29,20 @@ export function buildKey(g: ProbeGen, node: MapAccess, gen: ExprGen): number {
     return offset;
   }
   const layout = keyLayout(info.keyTypes);
+  if (node.keys.length === 1 && !hasBucketKey(info) && !isScalar(info.keyTypes[0])) {
+    // A key that is one value already on the stack in the key's layout is used in place.
+    const value = gen(node.keys[0]);
+    if (value.kind === 'mem' && sameType(g.typeOf(node.keys[0]), info.keyTypes[0]))
+      return value.offset;
+    const from = g.typeOf(node.keys[0]);
+    const offset = g.frame.alloc(def.keySize);
+    // A tuple written element by element leaves its padding: zero it first.
+    const relaid = info.keyTypes[0].kind === 'tuple' && !sameType(from, info.keyTypes[0]);
+    if (relaid) g.zero(offset, def.keySize);
+    writeValue(g, value, from, { base: Reg.R10, offset, type: info.keyTypes[0], zeroed: relaid });
+    g.release(value);
+    return offset;
+  }
   const offset = g.frame.alloc(def.keySize);
   // A keyless key is zero, except a keyless hist's (the bucket, written by the caller).
   const partsSize = hasBucketKey(info) ? bucketOffset(info) : layout.size;

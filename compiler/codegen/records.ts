@@ -50,17 +50,15 @@ export function emitRecord(
 ): RecordLayout {
   const layout = recordLayout(args.map((a) => a.type));
   const buffer = g.frame.alloc(layout.size);
-  const padded = args.some((a) => !isScalar(a.type));
-  if (padded) g.zero(buffer + RECORD_HEADER_SIZE, layout.size - RECORD_HEADER_SIZE);
   g.e.storeImm(Size.DW, Reg.R10, buffer, kind);
   g.e.storeImm(Size.DW, Reg.R10, buffer + 8, id);
   args.forEach((arg, i) => {
-    writeValue(g, arg.value, arg.type, {
-      base: Reg.R10,
-      offset: buffer + layout.args[i].offset,
-      type: arg.type,
-      zeroed: true,
-    });
+    const offset = buffer + layout.args[i].offset;
+    const size = isScalar(arg.type) ? 8 : sizeOf(arg.type);
+    // The value has the argument's own type, so it fills all `size` bytes: only the tail up
+    // to the next 8-byte boundary needs zeroing.
+    writeValue(g, arg.value, arg.type, { base: Reg.R10, offset, type: arg.type });
+    if (size % 8 !== 0) g.zero(offset + size, 8 - (size % 8));
     g.release(arg.value);
   });
   g.e.mov(Reg.R1, CTX);

@@ -232,7 +232,9 @@ interface Explored {
   active: Map<string, number>;
 }
 
-const MAX_COMPLETE = 64;
+// A loop walked to its bound leaves one state per iteration at its head; keep enough that the
+// states of two or three such loops (e.g. strcontains over 64-byte strings) stay comparable.
+const MAX_COMPLETE = 256;
 /** Instructions walked on a path before it stores another checkpoint (as the kernel does). */
 const CHECKPOINT_SPACING = 8;
 

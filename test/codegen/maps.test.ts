@@ -135,12 +135,21 @@ describe('records', () => {
   });
 });
 
-describe('delete on hist/lhist', () => {
-  it('removes every bucket of the key and nothing else', () => {
+describe('delete on hist/lhist and keyless counts', () => {
+  it('removes every bucket of a key and nothing else', () => {
     const r = run(
-      'BEGIN { @h[1] = hist(3); @h[2] = hist(3); @h[2] = hist(-5); @h[2] = hist(1 << 62); delete(@h[2]); @l = lhist(5, 0, 100, 10); @l = lhist(500, 0, 100, 10); @l = lhist(-1, 0, 100, 10); delete(@l); }',
+      'BEGIN { @h[1] = hist(3); @h[2] = hist(3); @h[2] = hist(-5); @h[2] = hist(1 << 62); delete(@h[2]); }',
     );
     expect([...r.map('@h').keys()]).toEqual([keyHex(1n, 3n)]);
-    expect(r.map('@l').size).toBe(0);
+  });
+  it('keyless hist/lhist: deletes the all-zero key, bucket 0 alone (as 0.17 does)', () => {
+    const r = run(
+      'BEGIN { @l = lhist(5, 0, 100, 10); @l = lhist(500, 0, 100, 10); @l = lhist(-1, 0, 100, 10); delete(@l); }',
+    );
+    expect([...r.map('@l').keys()].map(bucketOf).sort()).toEqual([1n, 11n]);
+  });
+  it('keyless count: the per-CPU array entry is reset to 0', () => {
+    const r = run('BEGIN { @c = count(); @c = count(); delete(@c); }');
+    expect(u64(r.map('@c').get('00000000')!, 0)).toBe(0n);
   });
 });

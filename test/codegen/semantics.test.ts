@@ -63,6 +63,21 @@ describe('control flow', () => {
       printed('BEGIN { @x = 5; printf("%s %d\\n", @x > 3 ? "big" : "small", @x == 4 ? 1 : 2); }'),
     ).toEqual([['big', 2n]]);
   });
+  it('a ternary with a known condition gives the taken arm, widened to the ternary type', () => {
+    const r = run(
+      'BEGIN { $x = 5; printf("%s|%s\\n", $x > 3 ? "big" : "small", $x == 6 ? "six" : "other"); @m[$x ? "yes" : "no"] = 1; }',
+    );
+    expect(r.printed).toEqual([['big', 'other']]);
+    expect([...r.map('@m').keys()]).toEqual([Buffer.from('yes').toString('hex').padEnd(128, '0')]);
+  });
+  it('records zero the padding after an argument that is not a multiple of 8 bytes', () => {
+    const r = run(
+      'BEGIN { $s = "abcde"; printf("%s %d\\n", $s, 7); printf("%s\\n", buf("xyz", 2)); }',
+    );
+    const [first, second] = r.records.map((rec) => rec.bytes);
+    expect([...first.subarray(16, 24)]).toEqual([0x61, 0x62, 0x63, 0x64, 0x65, 0, 0, 0]);
+    expect([...second.subarray(16, 24)]).toEqual([2, 0x78, 0x79, 0, 0, 0, 0, 0]);
+  });
   it('unroll repeats the body', () => {
     expect(
       printed('BEGIN { $n = 0; unroll(3) { unroll(2) { $n++; } } printf("%d\\n", $n); }'),

@@ -7,11 +7,11 @@ import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
 import type { MapDef } from '../../program';
 import type { Aggregation } from '../../types';
 import { histIndex } from '../aggregations';
-import { bucketOffset, hasBucketKey } from '../layout';
+import { bucketOffset, hasBucketKey, isKeylessCount } from '../layout';
 import type { ProbeGen } from '../probe-gen';
 import { intWidth, compareValues } from '../arith';
 import { fail } from '../errors';
-import { buildKey, deleteKey, lookup, scriptMap } from '../maps';
+import { buildKey, deleteKey, lookup, scriptMap, update } from '../maps';
 import { constant, inMemory, inTemp, knownBytes } from '../value';
 import { readMemory } from '../access';
 import { NOTHING, type FunctionGen } from './types';
@@ -55,9 +55,19 @@ const deleteElement: FunctionGen = (g, node, gen) => {
   if (map?.kind !== 'MapAccess') return fail('delete() expects a map element', node.range);
   const { def, info } = scriptMap(g, map.name);
   const key = buildKey(g, map, gen);
-  if (info.value.kind === 'aggregation' && hasBucketKey(info))
+  if (isKeylessCount(info)) {
+    // An array entry cannot be deleted: as in bpftrace 0.17, this CPU's count becomes 0.
+    const zero = g.frame.alloc(8);
+    g.e.storeImm(Size.DW, Reg.R10, zero, 0);
+    update(g, def, key, zero);
+  } else if (info.value.kind === 'aggregation' && hasBucketKey(info) && map.keys.length > 0) {
     deleteBuckets(g, def, key, bucketOffset(info), lastBucket(info.value.aggregation));
-  else deleteKey(g, def, key);
+  } else {
+    // A keyless hist/lhist deletes the key of 8 zero bytes, as any keyless map does; its key
+    // being the bucket index, that is bucket 0 alone, exactly as in bpftrace 0.17.
+    if (hasBucketKey(info)) g.storeInt(constant(0n), Reg.R10, key + bucketOffset(info), 8);
+    deleteKey(g, def, key);
+  }
   return NOTHING;
 };
 
@@ -68,7 +78,8 @@ function lastBucket(aggregation: Aggregation): number {
   return Number(histIndex((1n << 63n) - 1n));
 }
 
-/** Deletes a hist/lhist entry: every bucket of its key, in a bounded loop. */
+/** Deletes a keyed hist/lhist entry: every bucket of its key, in a bounded loop (0.17 deletes
+ *  one bucket, whichever its stack happened to hold). */
 function deleteBuckets(
   g: ProbeGen,
   def: MapDef,

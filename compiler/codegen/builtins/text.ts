@@ -11,7 +11,7 @@ import type { ProbeGen } from '../probe-gen';
 import { latin1, stringsEqual } from '../strings';
 import { writeValue } from '../store';
 import { compareValues } from '../arith';
-import { constant, inMemory, inTemp } from '../value';
+import { constant, inMemory, inTemp, knownBytes } from '../value';
 import type { FunctionGen } from './types';
 
 function literalInteger(g: ProbeGen, arg: Expression): bigint | undefined {
@@ -139,7 +139,7 @@ const strcontains: FunctionGen = (g, node, gen) => {
   // Forget the cursors and the count as well: states after the search then differ only in
   // the result, and the verifier explores the rest of the program twice, not once per
   // place the search ended.
-  for (const r of [Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5]) e.movConst(r, 0n);
+  for (const r of [Reg.R0, Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5]) e.movConst(r, 0n);
   e.storeImm(Size.DW, Reg.R10, left, 0);
   return inTemp(temp);
 };
@@ -154,10 +154,16 @@ const buf: FunctionGen = (g, node, gen) => {
   if (length && n === undefined)
     return unsupported('buf() with a length that is not a literal', length.range);
   const count = Math.min(type.size, n === undefined ? type.size : Number(n));
+  const value = gen(source);
+  if (value.kind === 'bytes') {
+    const known = new Uint8Array(sizeOf(type));
+    known[0] = count;
+    known.set(value.bytes.subarray(0, Math.min(count, sizeOf(sourceType))), 1);
+    return knownBytes(known);
+  }
   const buffer = g.allocZeroed(sizeOf(type));
   g.e.storeImm(Size.B, Reg.R10, buffer, count);
-  const value = gen(source);
-  if (value.kind === 'mem' || value.kind === 'bytes') {
+  if (value.kind === 'mem') {
     g.copy(Reg.R10, buffer + 1, Reg.R10, g.materialize(value), Math.min(count, sizeOf(sourceType)));
   } else {
     g.loadInto(value, Reg.R3);
