@@ -51,15 +51,17 @@ export function parse(source: string, sourceName: string): ParseResult {
     if (!(e instanceof RangeError)) throw e;
     return failed([error('program is nested too deeply', wholeRange(text))]);
   }
-  // 0.17 lexes as it parses: lexical errors before the first syntax error are reported
-  // (and the syntax error they cause is not); later ones are never reached.
+  // 0.17 lexes as it parses: lexical errors before the first syntax error are reported,
+  // then that syntax error (a bad token is dropped, so the parser usually trips on the
+  // next one); later lexical errors are never reached.
   const firstSyntaxError = parser.errors[0];
   const syntaxOffset = firstSyntaxError ? tokenOffset(firstSyntaxError.token, text) : Infinity;
   const earlierLexical = lexical.filter((_, i) => scanned.diagnosticOffsets[i]! <= syntaxOffset);
-  if (earlierLexical.length > 0) return failed(earlierLexical);
   if (firstSyntaxError) {
-    return failed([syntaxErrorDiagnostic(firstSyntaxError, tokens, text, scanned.eofRange)]);
+    const syntax = syntaxErrorDiagnostic(firstSyntaxError, tokens, text, scanned.eofRange);
+    return failed([...earlierLexical, syntax]);
   }
+  if (earlierLexical.length > 0) return failed(earlierLexical);
 
   const { ast, diagnostics, deepest } = parsed;
   if (!ast) return failed(diagnostics.slice(0, 1));

@@ -152,7 +152,10 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
           pos = src.length;
           tokenStart = pos;
           report('end of file during comment', source.range(start, pos));
+          step = start;
         } else {
+          const newline = src.lastIndexOf('\n', close);
+          if (newline > pos) step = newline + 1;
           pos = close + 2;
         }
       } else if (c === '#' && src[pos + 1] === '!' && (pos === 0 || src[pos - 1] === '\n')) {

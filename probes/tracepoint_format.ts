@@ -178,7 +178,8 @@ function normaliseBase(base: string): string {
 }
 
 function fieldType(decl: Declaration, size: number, formatSigned: boolean): Type {
-  if (decl.dataLoc) return intType(4, true);
+  // 0.17 reads a __data_loc field as the 64-bit address of its data (ctx + offset).
+  if (decl.dataLoc) return intType(8, true);
   const base = normaliseBase(decl.base);
   if (base.endsWith('*')) {
     const pointee = base.replace(/\*\s*$/, '').trim();

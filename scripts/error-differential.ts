@@ -4,8 +4,10 @@
 //                                               [--write-fixtures] [--no-cache]
 //
 // bpftrace's outcomes are cached by script text in $TMPDIR/bpfscope-error-diff (they never
-// change); bpfscope runs in-process each time. --write-fixtures stores every differing variant
-// as test/check/fixtures/diff-*.bt with bpftrace's stderr beside it.
+// change); bpfscope runs in-process each time. Every variant that ever differed is remembered
+// in $TMPDIR/bpfscope-error-diff/ever-differed.txt; --write-fixtures stores those that agree
+// now (and pass the checker's fixture test) as test/check/fixtures/diff-*.bt with bpftrace's
+// stderr beside it, as regression fixtures.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   bpftraceUnavailable,
+  bpftraceVerdict,
   compare,
   diagnosticText,
   pool,
@@ -22,6 +25,7 @@ import {
   type Variant,
 } from '../test/check/differential/harness';
 import { allVariants } from '../test/check/differential/variants';
+import { messageLines, runCheck } from '../test/check/helpers';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -42,7 +46,10 @@ function cacheKey(v: Variant): string {
 
 async function bpftraceOutcome(v: Variant): Promise<Outcome> {
   const file = join(CACHE, `${cacheKey(v)}.json`);
-  if (!flag('--no-cache') && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  if (!flag('--no-cache') && existsSync(file)) {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as Outcome;
+    return { ...cached, verdict: bpftraceVerdict(cached.status) };
+  }
   const outcome = await runBpftrace(join(WORK, 'bpftrace'), v);
   writeFileSync(file, JSON.stringify(outcome));
   return outcome;
@@ -53,11 +60,20 @@ function fixtureName(v: Variant): string {
   return `diff-${v.name}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
 }
 
+/** Writes a fixture when the checker's fixture test (fake probe host) will pass it. */
 async function writeFixture(v: Variant): Promise<string | null> {
   if (v.args?.length || v.env) return null; // the fixture format has no args/env
   const name = fixtureName(v);
   const renamed = { ...v, name };
   const outcome = await runBpftrace(join(WORK, 'fixtures'), renamed);
+  if (outcome.verdict === 'abort') return null;
+  const located = messageLines(outcome.stderr).filter((l) => l.startsWith(`${name}.bt:`));
+  const ours = runCheck(v.script, {}, `${name}.bt`);
+  const agrees =
+    located.length === 0
+      ? !ours.hasError
+      : JSON.stringify(messageLines(ours.stderr)) === JSON.stringify(located);
+  if (!agrees) return null;
   writeFileSync(join(FIXTURES, `${name}.bt`), v.script, 'latin1');
   writeFileSync(join(FIXTURES, `${name}.stderr`), outcome.stderr, 'latin1');
   return name;
@@ -105,10 +121,17 @@ async function main(): Promise<void> {
     join(WORK, 'differing.txt'),
     differing.map((d) => `${d.v.name} ${d.kinds.join(',')}`).join('\n') + '\n',
   );
+  const everFile = join(WORK, 'ever-differed.txt');
+  const ever = new Set(existsSync(everFile) ? readFileSync(everFile, 'utf8').split('\n') : []);
+  for (const d of differing) ever.add(d.v.name);
+  ever.delete('');
+  writeFileSync(everFile, [...ever].sort().join('\n') + '\n');
   if (flag('--write-fixtures')) {
+    const now = new Set(differing.map((d) => d.v.name));
     const written: string[] = [];
-    for (const d of differing) {
-      const name = await writeFixture(d.v);
+    for (const v of variants) {
+      if (!ever.has(v.name) || now.has(v.name)) continue;
+      const name = await writeFixture(v);
       if (name) written.push(name);
     }
     console.log(`wrote ${written.length} fixtures`);

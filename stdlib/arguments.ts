@@ -25,11 +25,13 @@ export function argumentCount(c: CallCheck, count: number, phase: Phase = 'early
   return false;
 }
 
-export function argumentRange(c: CallCheck, min: number, max: number): boolean {
+/** Between `min` and `max` arguments. `varargs`: 0.17's wording for functions it checks
+ *  as variadic ("requires at least", "takes up to") even when min = max. */
+export function argumentRange(c: CallCheck, min: number, max: number, varargs = false): boolean {
   const given = c.call.args.length;
   if (given >= min && given <= max) return true;
   const message =
-    min === max
+    min === max && !varargs
       ? given > max && max === 0
         ? messages.requiresNoArguments(c.call.name, given)
         : messages.requiresArguments(c.call.name, min, given)

@@ -1,4 +1,4 @@
-// Miscellaneous functions: bswap strerror signal override reg cgroup_path.
+// Miscellaneous functions: bswap strerror signal override reg cgroupid cgroup_path.
 
 import { NONE, UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
@@ -76,11 +76,11 @@ export const miscFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'bswap',
     check(c): Type {
-      if (!argumentRange(c, 1, 1)) return UINT64;
+      if (!argumentRange(c, 1, 1)) return NONE;
       const type = c.argTypes[0];
       if (type.kind !== 'int') {
         c.error(messages.bswapInteger(type), c.call.range, 'early');
-        return UINT64;
+        return NONE;
       }
       return { kind: 'int', size: type.size, signed: false };
     },
@@ -91,6 +91,14 @@ export const miscFunctions: BuiltinFunction[] = [
     check(c) {
       if (argumentRange(c, 1, 1)) integerArgument(c, 0);
       return { kind: 'opaque', name: 'strerror', size: 8 };
+    },
+  },
+  {
+    kind: 'function',
+    name: 'cgroupid',
+    check(c) {
+      if (argumentRange(c, 1, 1)) stringLiteral(c, 0);
+      return UINT64;
     },
   },
   {
@@ -131,9 +139,9 @@ export const miscFunctions: BuiltinFunction[] = [
     unsafe: true,
     statementOnly: true,
     check(c) {
+      notAsValue(c);
       const bad = c.probe.providers.find((p) => p !== 'kprobe');
       if (bad) c.error(messages.overrideKprobe(), c.call.range, 'early');
-      notAsValue(c);
       if (argumentRange(c, 1, 1)) integerArgument(c, 0);
       return NONE;
     },
@@ -142,7 +150,7 @@ export const miscFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'reg',
     check(c) {
-      const bad = c.probe.providers.find((p) => p === 'BEGIN' || p === 'END' || p === 'interval');
+      const bad = c.probe.providers.find((p) => p === 'BEGIN' || p === 'END' || p === 'tracepoint');
       if (bad) c.error(messages.notWithProbe('reg', bad), c.call.range, 'early');
       if (argumentRange(c, 1, 1)) {
         const name = stringLiteral(c, 0);

@@ -35,8 +35,10 @@ function checkFormatted(c: CallCheck): void {
     c.error(messages.expectsStringLiteral(c.call.name, c.argTypes[0]), c.call.range, 'early');
     return;
   }
-  const conversions = scanFormat(format);
   const given = c.call.args.length - 1;
+  // `%%` is a literal percent (0.17 counted `%%d` as a conversion: a data-losing bug the
+  // reference says not to copy).
+  const conversions = scanFormat(format);
   if (given < conversions.length) {
     c.error(
       messages.printfNotEnough(c.call.name, given, conversions.length),
@@ -49,18 +51,22 @@ function checkFormatted(c: CallCheck): void {
     c.error(messages.printfTooMany(c.call.name, given, conversions.length), c.call.range, 'final');
     return;
   }
-  conversions.forEach((conversion, i) => {
-    const type = c.argTypes[i + 1];
-    if (!fitsConversion(conversion, type)) {
-      const wanted = conversion.argument === 'buffer' ? 'buffer' : conversion.argument;
-      const text = `%${conversion.specifier}`;
-      c.error(messages.printfArgType(c.call.name, text, wanted, type), c.call.range, 'final');
-    }
-  });
+  // 0.17 reports only the first argument that does not fit.
+  const bad = conversions.findIndex(
+    (conversion, i) => !fitsConversion(conversion, c.argTypes[i + 1]),
+  );
+  if (bad >= 0) {
+    const conversion = conversions[bad];
+    const wanted = conversion.argument === 'buffer' ? 'buffer' : conversion.argument;
+    const text = `%${conversion.specifier}`;
+    const type = c.argTypes[bad + 1];
+    c.error(messages.printfArgType(c.call.name, text, wanted, type), c.call.range, 'final');
+  }
 }
 
 function checkPrint(c: CallCheck): Type {
   notAsValue(c);
+  if (c.inWhileLoop) c.warning(messages.printInLoop(), c.call.range);
   const map = c.mapArgument;
   if (map && !map.indexed) {
     if (!argumentRange(c, 1, 3)) return NONE;
@@ -132,7 +138,9 @@ export const outputFunctions: BuiltinFunction[] = [
     check(c) {
       notAsValue(c);
       // 0.17 takes no argument; newer bpftrace's `exit(code)` is accepted.
-      if (argumentRange(c, 0, 1) && c.call.args.length === 1) integerArgument(c, 0);
+      if (c.call.args.length > 1) {
+        c.error(messages.requiresNoArguments('exit', c.call.args.length), c.call.range, 'early');
+      } else if (c.call.args.length === 1) integerArgument(c, 0);
       return NONE;
     },
   },

@@ -24,14 +24,21 @@ export function argumentIndex(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Arguments x86-64 passes in registers (arg0…arg5). */
+const REGISTER_ARGUMENTS = 6;
+
 function argVariable(name: string): BuiltinVariable {
   return {
     kind: 'variable',
     name,
-    type: () => UINT64,
+    type: (c) => {
+      if ((argumentIndex(name) ?? 0) >= REGISTER_ARGUMENTS)
+        c.error(messages.argRegister(name), c.range);
+      return UINT64;
+    },
     restrict(probe) {
       const bad = firstDisallowed(probe, ['kprobe', 'uprobe', 'usdt']);
-      return bad ? { message: messages.builtinOnlyArgs(name) } : null;
+      return bad ? { message: messages.builtinOnlyArgs(name), keepsType: true } : null;
     },
   };
 }
@@ -43,7 +50,7 @@ function sargVariable(name: string): BuiltinVariable {
     type: () => UINT64,
     restrict(probe) {
       const bad = firstDisallowed(probe, ['kprobe', 'uprobe']);
-      return bad ? { message: messages.builtinOnlySargs(name) } : null;
+      return bad ? { message: messages.builtinOnlySargs(name), keepsType: true } : null;
     },
   };
 }
@@ -93,7 +100,13 @@ export const probeArgumentVariables: BuiltinVariable[] = [
     restrict(probe) {
       const bad = firstDisallowed(probe, ['tracepoint', 'kfunc', 'kretfunc', 'uprobe']);
       if (!bad) return null;
-      const label = bad === 'BEGIN' || bad === 'END' ? 'special' : probeTypeLabel(bad);
+      // A probe block over several probe types has no single type: 0.17 calls it invalid.
+      const label =
+        probe.providers.length > 1
+          ? 'invalid'
+          : bad === 'BEGIN' || bad === 'END'
+            ? 'special'
+            : probeTypeLabel(bad);
       return { message: messages.builtinArgs(label) };
     },
   },
@@ -104,7 +117,9 @@ export const probeArgumentVariables: BuiltinVariable[] = [
     type: () => ({ kind: 'pointer', to: { kind: 'opaque', name: 'ctx', size: 8 } }),
     restrict(probe) {
       const bad = probe.providers.find((p) => p === 'BEGIN' || p === 'END');
-      return bad ? { message: messages.builtinCtxInvalid() } : null;
+      if (bad) return { message: messages.builtinCtxInvalid() };
+      if (probe.providers.includes('tracepoint')) return { message: messages.ctxInTracepoint() };
+      return null;
     },
   },
 ];

@@ -38,6 +38,6 @@ export const processVariables: BuiltinVariable[] = [
     name: 'cpid',
     type: () => UINT64,
     // bpfscope never runs a child command (-c), so cpid is always unavailable.
-    restrict: () => ({ message: messages.cpidWithoutCommand() }),
+    restrict: () => ({ message: messages.cpidWithoutCommand(), keepsType: true }),
   },
 ];

@@ -7,11 +7,13 @@ import type { CompileOptions, ProbeProvider } from '../compiler/host';
 import type { MapValueKind } from '../compiler/program';
 import type { Type } from '../compiler/types';
 
-/** 0.17 runs its semantic pass several times and stops after the first pass with errors;
- *  `early` errors are found in that first pass, `final` ones only in the last pass and are
- *  hidden whenever an early error exists. `pre` errors (unknown functions) come from a pass
- *  before those: only the first one is shown, and it hides every other error. */
-export type Phase = 'pre' | 'early' | 'final';
+/** 0.17 runs its semantic pass up to 10 times and stops after the first pass with errors:
+ *  `early` errors are found in the first pass; `second` ones need a type that only a whole
+ *  earlier pass learns (a map assigned later in the text); `final` ones only the last pass
+ *  checks. A phase's errors hide all later phases' errors and every warning (warnings come
+ *  from the last pass). `pre` errors (unknown functions) come from a pass before all of
+ *  those: only the first one is shown. */
+export type Phase = 'pre' | 'early' | 'second' | 'final';
 
 /** The probe an expression is checked in. */
 export interface ProbeContext {
@@ -28,7 +30,10 @@ interface CheckBase {
   warning(message: string, range: SourceRange): void;
 }
 
-export type VariableCheck = CheckBase;
+export interface VariableCheck extends CheckBase {
+  /** Where the variable is used. */
+  range: SourceRange;
+}
 
 export interface CallCheck extends CheckBase {
   call: Call;
@@ -42,6 +47,8 @@ export interface CallCheck extends CheckBase {
   /** Where the call stands: the value of an assignment (`$x = f()`, `@m = f()`), a map key,
    *  or elsewhere in an expression / as a statement. */
   position: 'assignment' | 'map-assignment' | 'map-key' | 'statement' | 'expression';
+  /** Inside a `while` (or newer for-each) body; `unroll` does not count. */
+  inWhileLoop: boolean;
   /** When the first argument is a map access and the builtin takes a map (mapArgument). */
   mapArgument: MapArgumentInfo | null;
 }
@@ -57,13 +64,13 @@ export interface MapArgumentInfo {
 export interface BuiltinVariable {
   kind: 'variable';
   name: string;
-  /** Result type; called only when the probe allows the variable. */
+  /** Result type; called when the probe allows the variable, or the restriction keeps it. */
   type(check: VariableCheck): Type;
   /** An error message when the variable cannot be used in this probe, else null. */
   restrict?(
     probe: ProbeContext,
     options: CompileOptions,
-  ): { message: string; phase?: Phase } | null;
+  ): { message: string; phase?: Phase; keepsType?: boolean } | null;
 }
 
 /** How the checker must treat the first argument. */

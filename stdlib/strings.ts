@@ -24,13 +24,18 @@ export function isPositionalString(c: CallCheck): boolean {
 
 function checkStr(c: CallCheck): Type {
   const result: Type = { kind: 'string', size: c.options.strlen };
-  if (!argumentRange(c, 1, 2)) return result;
+  if (!argumentRange(c, 1, 2)) return NONE;
   const first = c.argTypes[0];
   const addressLike = isInteger(first) || first.kind === 'pointer' || first.kind === 'array';
   if (!addressLike && !isPositionalString(c) && first.kind !== 'none') {
     c.error(messages.strFirstArgument(first), c.call.range, 'early');
   }
-  if (c.call.args.length === 2) integerArgument(c, 1);
+  if (c.call.args.length === 2) {
+    const length = c.literalInteger(c.call.args[1]);
+    if (length !== undefined && length < 0n)
+      c.error(messages.strNegative(length), c.call.range, 'final');
+    else integerArgument(c, 1);
+  }
   return result;
 }
 
@@ -41,7 +46,9 @@ export const stringFunctions: BuiltinFunction[] = [
     name: 'strncmp',
     check(c) {
       if (argumentRange(c, 3, 3)) {
-        integerLiteral(c, 2);
+        const size = integerLiteral(c, 2);
+        if (size !== undefined && size < 0n)
+          c.error(messages.strncmpNegative(), c.call.range, 'early');
         if (stringArgument(c, 0)) stringArgument(c, 1);
       }
       return UINT64;

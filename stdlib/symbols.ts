@@ -1,9 +1,15 @@
 // Symbols, addresses and stacks: ksym usym kaddr uaddr kptr uptr kstack ustack.
 
 import type { ProbeProvider } from '../compiler/host';
-import { UINT64, type Type } from '../compiler/types';
+import { NONE, UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import { argumentRange, integerArgument, integerOrPointer, stringLiteral } from './arguments';
+import {
+  argumentRange,
+  integerArgument,
+  integerOrPointer,
+  isInteger,
+  stringLiteral,
+} from './arguments';
 import type { BuiltinFunction, BuiltinVariable, CallCheck } from './signature';
 
 export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
@@ -35,8 +41,8 @@ function checkStack(name: 'kstack' | 'ustack') {
           c.call.range,
           'early',
         );
-      } else if (limit < 0n) {
-        c.error(messages.stackLimit(name), c.call.range, 'early');
+      } else if (limit < 0n || limit > 1024n) {
+        c.error(messages.stackLimitRange(name, limit), c.call.range, 'early');
       }
     }
     return stackType(name);
@@ -44,6 +50,14 @@ function checkStack(name: 'kstack' | 'ustack') {
 }
 
 const USER_PROBES: ProbeProvider[] = ['uprobe', 'uretprobe', 'usdt'];
+
+/** kptr/uptr: an integer or a pointer to mark as kernel/user memory; the result type. */
+function pointerLike(c: CallCheck): Type {
+  const type = c.argTypes[0];
+  if (isInteger(type) || type.kind === 'pointer' || type.kind === 'none') return type;
+  c.error(messages.integerOrPointerArguments(c.call.name, type), c.call.range, 'early');
+  return NONE;
+}
 
 export const symbolVariables: BuiltinVariable[] = [
   { kind: 'variable', name: 'kstack', type: () => stackType('kstack') },
@@ -91,16 +105,14 @@ export const symbolFunctions: BuiltinFunction[] = [
     kind: 'function',
     name: 'kptr',
     check(c) {
-      argumentRange(c, 1, 1);
-      return c.argTypes[0] ?? UINT64;
+      return argumentRange(c, 1, 1) ? pointerLike(c) : UINT64;
     },
   },
   {
     kind: 'function',
     name: 'uptr',
     check(c) {
-      argumentRange(c, 1, 1);
-      return c.argTypes[0] ?? UINT64;
+      return argumentRange(c, 1, 1) ? pointerLike(c) : UINT64;
     },
   },
 ];

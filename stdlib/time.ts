@@ -26,7 +26,7 @@ export const timeFunctions: BuiltinFunction[] = [
     name: 'strftime',
     formatArgument: 0,
     check(c) {
-      if (argumentRange(c, 2, 2)) {
+      if (argumentRange(c, 2, 2, true)) {
         stringLiteral(c, 0, 'final');
         integerArgument(c, 1);
       }

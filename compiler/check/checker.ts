@@ -33,6 +33,7 @@ interface ProbeState {
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const ARITHMETIC_WARNED = new Set(['+', '-', '*', '/', '%']);
 const MAX_STRING_LITERAL = 63;
+const TERNARY_STRING_SIZE = 64;
 
 export class Checker {
   readonly types = new Map<number, Type>();
@@ -42,6 +43,8 @@ export class Checker {
   readonly probeVariables: Map<string, Type>[] = [];
   readonly probePoints: ResolvedAttachPoint[][] = [];
   private readonly records = new RecordTable();
+  /** Maps given a value so far in this walk. */
+  private readonly assigned = new Set<string>();
   private readonly enums = new Map<string, bigint>();
   private readonly locator: Locator;
   private probe: ProbeState = {
@@ -70,10 +73,12 @@ export class Checker {
     this.diagnostics.push({ diagnostic: errorDiag(message, range), phase });
   }
 
-  private warning(message: string, range: A.SourceRange): void {
+  /** @param phase `early` for the few warnings 0.17 prints in its first pass (shown even
+   *  when that pass has errors); the others come from the last pass. */
+  private warning(message: string, range: A.SourceRange, phase: Phase = 'final'): void {
     this.diagnostics.push({
       diagnostic: warningDiag(message, this.locator.reported(range)),
-      phase: 'final',
+      phase,
     });
   }
 
@@ -112,17 +117,17 @@ export class Checker {
     const points: ResolvedAttachPoint[] = [];
     for (const ap of probe.attachPoints) {
       const result = this.options.host.resolveAttachPoint(ap.raw);
+      // 0.17 locates attach points from the end of the token before them.
+      const apRange = span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
       if (!result.ok) {
-        this.error(result.message, ap.range);
+        this.errorExact(result.message, apRange);
         continue;
       }
       points.push(...result.points);
       for (const point of result.points) {
         if (point.provider === 'BEGIN' || point.provider === 'END') {
           if (seen[point.provider]) {
-            // 0.17 locates it from the end of the token before the attach point.
-            const at = span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
-            this.errorExact(messages.moreThanOne(point.provider), at, 'final');
+            this.errorExact(messages.moreThanOne(point.provider), apRange, 'final');
           }
           seen[point.provider] = true;
         }
@@ -287,8 +292,19 @@ export class Checker {
     this.probe.variables.set(s.variable.name, final);
   }
 
-  private assignVariable(variable: A.Variable, valueType: Type, value: A.Expression): void {
-    const at = this.locator.token('=', variable.range.end, value.range.start);
+  private assignVariable(
+    variable: A.Variable,
+    valueType: Type,
+    value: A.Expression,
+    statement?: A.SourceRange,
+  ): void {
+    // 0.17 locates `$x = v` at the `=`, a compound `$x op= v` over the whole statement.
+    const at = statement ?? this.locator.token('=', variable.range.end, value.range.start);
+    const known = this.probe.variables.get(variable.name);
+    if (valueType.kind === 'none' && known !== undefined && known.kind !== 'none') {
+      this.error(messages.variableTypeMismatch(variable.name, valueType, known), at);
+      return;
+    }
     if (valueType.kind === 'none') {
       if (!this.probe.variables.has(variable.name)) {
         this.error(messages.undefinedVariableAfterNone(variable.name), at, 'final');
@@ -296,20 +312,18 @@ export class Checker {
       this.error(messages.invalidAssignment(valueType), this.nodeRange(value), 'final');
       return;
     }
-    if (valueType.kind === 'aggregation') return; // reported by the call
     const existing = this.probe.variables.get(variable.name);
     if (existing === undefined || existing.kind === 'none') {
       this.probe.variables.set(variable.name, valueType);
       this.set(variable, valueType);
       return;
     }
+    this.sizeWarnings(existing, valueType, at);
     const merged = mergeTypes(existing, valueType);
     if (!merged) {
-      const message =
-        existing.kind === 'tuple' && valueType.kind === 'tuple'
-          ? messages.tupleTypeMismatch(existing, valueType)
-          : messages.variableTypeMismatch(variable.name, valueType, existing);
-      this.error(message, at);
+      if (existing.kind === 'tuple' && valueType.kind === 'tuple')
+        this.error(messages.tupleTypeMismatch(existing, valueType), at, 'final');
+      else this.error(messages.variableTypeMismatch(variable.name, valueType, existing), at);
       this.set(variable, existing);
       return;
     }
@@ -317,19 +331,41 @@ export class Checker {
     this.set(variable, merged);
   }
 
+  /** 0.17's first-pass warnings when a string or buffer goes into a variable of another
+   *  size (a type mismatch error usually follows). */
+  private sizeWarnings(existing: Type, value: Type, at: A.SourceRange): void {
+    const width = (t: Type) => (t.kind === 'buffer' ? t.size + 1 : sizeOf(t));
+    if (value.kind === 'string' && existing.kind !== 'string' && width(existing) < value.size) {
+      this.warning(messages.stringSizeMismatch(width(existing), value.size), at, 'early');
+    }
+    if (value.kind === 'buffer' && width(existing) !== width(value)) {
+      this.warning(messages.bufferSizeMismatch(width(existing), width(value)), at, 'early');
+    }
+  }
+
   private assignMap(s: A.AssignMap): void {
     const valueType = this.expr(s.value, 'map-assignment');
     this.mapKeys(s.map);
     if (valueType.kind === 'none') {
+      const known = this.mapInfo(s.map.name);
+      if (known && !(known.value.kind === 'value' && known.value.type.kind === 'none')) {
+        // Typed earlier in this walk: the first pass sees it; else only the second does.
+        const existing = valueKindType(known.value);
+        const phase = this.assigned.has(s.map.name) ? 'early' : 'second';
+        this.error(messages.mapTypeMismatch(s.map.name, valueType, existing), s.map.range, phase);
+        return;
+      }
       if (!this.hasValue(s.map.name))
         this.error(messages.undefinedMap(s.map.name), s.map.range, 'final');
       this.error(messages.invalidAssignment(valueType), this.nodeRange(s.value), 'final');
       return;
     }
-    this.storeMapValue(s.map, valueType);
+    this.storeMapValue(s.map, valueType, s.value);
   }
 
-  private storeMapValue(map: A.MapAccess, valueType: Type): void {
+  /** @param value the assigned expression, for a plain `@m = v` */
+  private storeMapValue(map: A.MapAccess, valueType: Type, value?: A.Expression): void {
+    this.assigned.add(map.name);
     const incoming: MapValueKind =
       valueType.kind === 'aggregation'
         ? { kind: 'aggregation', aggregation: valueType.aggregation }
@@ -342,9 +378,14 @@ export class Checker {
     }
     const existing = valueKindType(info.value);
     const merged = mergeTypes(existing, valueKindType(incoming));
+    if (!merged && value && existing.kind === 'tuple' && valueType.kind === 'tuple') {
+      const at = this.locator.token('=', map.range.end, value.range.start);
+      this.error(messages.tupleTypeMismatch(existing, valueType), at, 'final');
+      this.set(map, existing);
+      return;
+    }
     if (!merged) {
-      const shown = valueType.kind === 'aggregation' ? valueType : valueType;
-      this.error(messages.mapTypeMismatch(map.name, shown, existing), map.range);
+      this.error(messages.mapTypeMismatch(map.name, valueType, existing), map.range);
       this.set(map, existing);
       return;
     }
@@ -369,14 +410,16 @@ export class Checker {
         s.range,
         true,
       );
-      if (current.kind !== 'none') this.assignVariable(target, result, s.value);
+      // An undefined `$x op= v` still gives $x the (unsigned) result type, as in 0.17.
+      this.assignVariable(target, result, s.value, s.range);
       return;
     }
     this.mapKeys(target);
     const info = this.mapInfo(target.name);
     const current = info ? valueKindType(info.value) : INT64;
     if (current.kind === 'aggregation') {
-      this.error(messages.binaryTypeMismatch(s.operator, current, valueType), s.range, 'final');
+      // 0.17 reports the store of the integer result into the aggregation map.
+      this.error(messages.mapTypeMismatch(target.name, UINT64, current), target.range);
       return;
     }
     const result = binaryResult(s.operator, current, valueType);
@@ -427,7 +470,8 @@ export class Checker {
     }
     const merged = mergeKeys(info.keyTypes, keys);
     if (!merged) {
-      this.error(messages.mapArgumentMismatch(map.name, keys, info.keyTypes), map.range, 'final');
+      // Key types are fixed by a whole first pass and compared from the second.
+      this.error(messages.mapArgumentMismatch(map.name, keys, info.keyTypes), map.range, 'second');
       return;
     }
     info.keyTypes = merged;
@@ -577,8 +621,11 @@ export class Checker {
       return NONE;
     }
     const restriction = record.restrict?.(this.probe.context, this.options);
-    if (restriction) this.error(restriction.message, e.range, restriction.phase ?? 'early');
-    return record.type(this.callbacks());
+    if (restriction) {
+      this.error(restriction.message, e.range, restriction.phase ?? 'early');
+      if (!restriction.keepsType) return NONE;
+    }
+    return record.type({ ...this.callbacks(), range: e.range });
   }
 
   private callbacks() {
@@ -602,7 +649,9 @@ export class Checker {
     let mapArgument: MapArgumentInfo | null = null;
     const argTypes = e.args.map((arg, i): Type => {
       if (i === 0 && record.mapArgument && arg.kind === 'MapAccess') {
-        mapArgument = this.mapArgument(arg);
+        // `delete(@m)` on a keyed map is a keyless access to it.
+        const keyless = e.name === 'delete' && e.args.length === 1;
+        mapArgument = this.mapArgument(arg, keyless);
         return this.types.get(arg.id) ?? NONE;
       }
       if (record.identifierArguments && arg.kind === 'Identifier') return this.set(arg, NONE);
@@ -633,13 +682,14 @@ export class Checker {
       argTypes,
       position,
       mapArgument,
+      inWhileLoop: this.probe.loops > 0,
       literalInteger: (arg) => this.literalInteger(arg),
       literalString: (arg) => (arg.kind === 'StringLiteral' ? arg.value : undefined),
     };
     return record.check(check);
   }
 
-  private mapArgument(arg: A.MapAccess): MapArgumentInfo {
+  private mapArgument(arg: A.MapAccess, keyless = false): MapArgumentInfo {
     for (const key of arg.keys) this.expr(key, 'map-key');
     const info = this.mapInfo(arg.name);
     const value =
@@ -650,7 +700,7 @@ export class Checker {
       this.error(messages.undefinedMap(arg.name), arg.range, 'final');
       this.set(arg, NONE);
     } else {
-      if (arg.keys.length > 0) this.mapKeys(arg);
+      if (arg.keys.length > 0 || keyless) this.mapKeys(arg);
       this.set(arg, valueKindType(value));
     }
     return { name: arg.name, indexed: arg.indexed || arg.keys.length > 0, value };
@@ -755,7 +805,9 @@ export class Checker {
       e.range.start,
       this.locator.token(')', e.type.range.end, e.operand.range.start).end,
     );
-    const target = this.resolveType(e.type, header);
+    // An unknown struct value type is located over the whole cast, others at the `(…)`.
+    const whole = e.type.record !== undefined && e.type.pointerDepth === 0;
+    const target = this.resolveType(e.type, whole ? e.range : header);
     if (!target) return NONE;
     if (target.kind === 'int') {
       if (
@@ -765,7 +817,7 @@ export class Checker {
         operand.kind !== 'none'
       ) {
         this.error(messages.castUnsupported(operand), header);
-        return NONE;
+        return target; // 0.17 still types the cast: no follow-on errors
       }
     }
     return target;
@@ -834,14 +886,16 @@ export class Checker {
     if (ai && bi) return { kind: 'int', size: 8, signed: isSigned(a) && isSigned(b) };
     if (a.kind === 'tuple' || b.kind === 'tuple') {
       this.error(messages.ternaryTuple(), e.range);
-      return a; // typed as the first branch: 0.17 reports nothing more
+      return NONE;
     }
-    if (a.kind === 'string' && b.kind === 'string')
-      return { kind: 'string', size: Math.max(a.size, b.size) };
+    // 0.17 sizes a string-valued ternary at 64 bytes, whatever BPFTRACE_STRLEN says.
+    const strlen: Type = { kind: 'string', size: TERNARY_STRING_SIZE };
+    if (a.kind === 'string' && b.kind === 'string') return strlen;
     const merged = mergeTypes(a, b);
     if (merged && a.kind === b.kind) return merged;
     this.error(messages.ternaryTypes(a, b), e.range, 'final');
-    return a; // 0.17 keeps the first branch's type, so no follow-on errors
+    // 0.17 keeps the first branch's type, so no follow-on errors
+    return a.kind === 'string' ? strlen : a;
   }
 
   private field(e: A.FieldAccess): Type {
@@ -881,7 +935,15 @@ export class Checker {
     range: A.SourceRange,
     compound = false,
   ): Type {
-    if (left.kind === 'none' || right.kind === 'none') return NONE;
+    if (left.kind === 'none' || right.kind === 'none') {
+      if (COMPARISONS.has(op)) {
+        this.error(messages.binaryTypeMismatch(op, left, right), range, 'final');
+        return UINT64;
+      }
+      const other = left.kind === 'none' ? right : left;
+      // 0.17 types `none OP int` as an unsigned int64 (an undefined operand is not signed).
+      return other.kind === 'int' || other.kind === 'none' ? UINT64 : NONE;
+    }
     const opText = compound ? `${op}=` : op;
     const opRange = () => this.locator.token(opText, leftNode.range.end, rightNode.range.start);
     const li = left.kind === 'int' || left.kind === 'bool';
@@ -911,14 +973,17 @@ export class Checker {
         this.literalLongerWarning(leftNode, left, rightNode, right, range);
         return UINT64;
       }
-      if (COMPARISONS.has(op) || op === '&&' || op === '||') {
-        this.error(messages.stringOperator(op, left, right), opRange(), 'final');
-        return UINT64;
-      }
+      this.error(messages.stringOperator(op, left, right), opRange(), 'final');
+      return UINT64;
     }
     if (left.kind === 'pointer' && ri && (op === '+' || op === '-')) return left;
     if (left.kind === 'pointer' && (right.kind === 'pointer' || ri) && COMPARISONS.has(op))
       return UINT64;
+    if (left.kind === 'pointer' && !ri && right.kind !== 'pointer') {
+      // Pointer arithmetic is checked in the first pass.
+      this.error(messages.stringOperator(op, left, right), opRange());
+      return left;
+    }
     if ((op === '&&' || op === '||') && isCondition(left) && isCondition(right)) return INT64;
     this.error(messages.binaryTypeMismatch(op, left, right), range, 'final');
     return binaryResult(op, left, right); // 0.17 still types the result: no follow-on errors
@@ -966,7 +1031,9 @@ function isNonNegativeLiteral(e: { kind: string; value?: unknown }): boolean {
 
 /** 64-bit result, signed only if both are (shifts: the left's sign). */
 function binaryResult(op: A.BinaryOperator, left: Type, right: Type): Type {
-  const signed = op === '<<' || op === '>>' ? isSigned(left) : isSigned(left) && isSigned(right);
+  // 0.17's aggregation types are signed integers underneath (`count() + 1` is an int64).
+  const sign = (t: Type) => isSigned(t) || t.kind === 'aggregation';
+  const signed = op === '<<' || op === '>>' ? sign(left) : sign(left) && sign(right);
   return { kind: 'int', size: 8, signed };
 }
 

@@ -3,7 +3,8 @@
 import type { Program } from '../../grammar/ast';
 import type { CompileOptions } from '../host';
 import type { CheckedProgram } from './checked';
-import { Checker } from './checker';
+import { Checker, type TaggedDiagnostic } from './checker';
+import type { Diagnostic } from '../../grammar/diagnostics';
 
 export function check(ast: Program, options: CompileOptions): CheckedProgram {
   // A first walk learns every map's value kind, so a map read before its assignment in the
@@ -14,13 +15,7 @@ export function check(ast: Program, options: CompileOptions): CheckedProgram {
   checker.checkProgram(ast);
   // 0.17 stops after the first pass that reports errors: when that pass is the first one,
   // errors only the final pass finds (and its warnings) are never shown.
-  const pre = checker.diagnostics.find((d) => d.phase === 'pre');
-  const early = checker.diagnostics.some(
-    (d) => d.phase === 'early' && d.diagnostic.severity === 'error',
-  );
-  const diagnostics = pre
-    ? [pre.diagnostic]
-    : checker.diagnostics.filter((d) => !early || d.phase === 'early').map((d) => d.diagnostic);
+  const diagnostics = reported(checker.diagnostics);
   return {
     ast,
     options,
@@ -33,4 +28,25 @@ export function check(ast: Program, options: CompileOptions): CheckedProgram {
     constants: checker.constants,
     diagnostics,
   };
+}
+
+const PHASES = ['early', 'second', 'final'] as const;
+
+/**
+ * What 0.17 prints: only the first pass that has errors is reported (see Phase), with the
+ * warnings of the passes run up to it. Warnings are written as a pass meets them, its errors
+ * when the pass ends, so warnings come first.
+ */
+function reported(all: TaggedDiagnostic[]): Diagnostic[] {
+  const pre = all.find((d) => d.phase === 'pre');
+  if (pre) return [pre.diagnostic];
+  const isError = (d: TaggedDiagnostic) => d.diagnostic.severity === 'error';
+  const last =
+    PHASES.find((phase) => phase !== 'final' && all.some((d) => d.phase === phase && isError(d))) ??
+    'final';
+  const reached = (d: TaggedDiagnostic) =>
+    PHASES.indexOf(d.phase as (typeof PHASES)[number]) <= PHASES.indexOf(last);
+  const warnings = all.filter((d) => !isError(d) && reached(d));
+  const errors = all.filter((d) => isError(d) && (last === 'final' || d.phase === last));
+  return [...warnings, ...errors].map((d) => d.diagnostic);
 }

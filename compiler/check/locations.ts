@@ -22,13 +22,25 @@ export class Locator {
       this.lineStarts[range.start.line - 1] ?? range.start.offset - range.start.column + 1;
     let start = lineStart;
     let inString = false;
-    for (let i = lineStart; i < range.start.offset; i++) {
+    // A line that begins inside a block comment: nothing moves the start until it closes.
+    let from = lineStart;
+    const open = this.source.lastIndexOf('/*', lineStart - 1);
+    if (open >= 0) {
+      const close = this.source.indexOf('*/', open + 2);
+      if (close + 2 > lineStart) from = Math.min(close + 2, range.start.offset);
+    }
+    for (let i = from; i < range.start.offset; i++) {
       const ch = this.source[i];
       if (inString) {
         if (ch === '\\') i++;
         else if (ch === '"') inString = false;
       } else if (ch === '"') {
         inString = true;
+      } else if (ch === '/' && this.source[i + 1] === '*') {
+        // A block comment does not move the start either.
+        const close = this.source.indexOf('*/', i + 2);
+        if (close < 0 || close + 2 > range.start.offset) break;
+        i = close + 1;
       } else if (ch === ' ' || ch === '\t' || ch === '\r') {
         start = i + 1;
       }
@@ -55,10 +67,23 @@ export class Locator {
   /** The position just after the last non-blank character before `p` (the file start if
    *  none): where 0.17's location of an attach point begins. */
   afterPreviousToken(p: SourcePosition): SourcePosition {
-    if (!this.source) return p;
-    let i = p.offset;
-    while (i > 0 && /\s/.test(this.source[i - 1])) i--;
-    return this.position(i, p);
+    const text = this.source;
+    if (!text) return p;
+    let end = 0;
+    for (let i = 0; i < p.offset; i++) {
+      const ch = text[i];
+      const lineStart = i === 0 || text[i - 1] === '\n';
+      if ((ch === '/' && text[i + 1] === '/') || (ch === '#' && lineStart)) {
+        const nl = text.indexOf('\n', i);
+        i = nl < 0 ? p.offset : nl;
+      } else if (ch === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? p.offset : close + 1;
+      } else if (!/\s/.test(ch)) {
+        end = i + 1;
+      }
+    }
+    return this.position(Math.min(end, p.offset), p);
   }
 
   /**

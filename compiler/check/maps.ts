@@ -41,7 +41,12 @@ export function mergeTypes(existing: Type, incoming: Type): Type | undefined {
     if (existing.elements.length !== incoming.elements.length) return undefined;
     const elements: Type[] = [];
     for (let i = 0; i < existing.elements.length; i++) {
-      const merged = mergeTypes(existing.elements[i], incoming.elements[i]);
+      const a = existing.elements[i];
+      const b = incoming.elements[i];
+      // Inside a tuple, integers must agree in width and sign (their layout is fixed).
+      if (a.kind === 'int' && b.kind === 'int' && (a.size !== b.size || a.signed !== b.signed))
+        return undefined;
+      const merged = mergeTypes(a, b);
       if (!merged) return undefined;
       elements.push(merged);
     }

@@ -60,6 +60,10 @@ export const messages = {
   ternaryTuple: () => 'Ternary return type unsupported tuple',
   literalLonger: (size: number) =>
     `The literal is longer than the variable string (size=${size}), condition will always be false`,
+  stringSizeMismatch: (stored: number, assigned: number) =>
+    `String size mismatch: ${stored} != ${assigned}. The value may be truncated.`,
+  bufferSizeMismatch: (stored: number, assigned: number) =>
+    `Buffer size mismatch: ${stored} != ${assigned}. The value may ${stored < assigned ? 'be truncated' : 'contain garbage'}.`,
   warnSignsArithmetic: (left: Type, right: Type) =>
     `arithmetic on integers of different signs: '${typeText(left)}' and '${typeText(right)}' can lead to undefined behavior`,
   warnSignsComparison: (left: Type, right: Type) =>
@@ -83,7 +87,7 @@ export const messages = {
   tupleIndexRange: (index: number, count: number) =>
     `Invalid tuple index: ${index}. Found ${count} elements in tuple.`,
   indexNonArray: (type: Type) =>
-    `The array index operator [] can only be used on arrays and pointers, found ${typeText(type)}.`,
+    `The array index operator [] can only be used on arrays and pointers, found ${type.kind === 'string' ? 'string' : typeText(type)}.`,
   kernelTypesUnavailable: (name: string) =>
     `kernel types not available: '${name}' is not defined in this script`,
   stringTooLong: (text: string) => `String is too long (over 64 bytes): ${text}`,
@@ -156,6 +160,8 @@ export const messages = {
     `lhist() too many buckets, must be <= 1000 (would need ${buckets})`,
   printNonMapArgs: (given: number) => `Non-map print() only takes 1 argument, ${given} found`,
   printNotPrintable: (type: Type) => `${typeText(type)} type passed to print() is not printable`,
+  printInLoop: () =>
+    "Due to it's asynchronous nature using 'print()' in a loop can lead to unexpected behavior. The map will likely be updated before the runtime can 'print' it.",
   printStatsIgnored: () => "print()'s top and div arguments are ignored when used on stats() maps.",
   printfTooMany: (fn: string, given: number, expected: number) =>
     `${fn}: Too many arguments for format string (${given} supplied, ${expected} expected)`,
@@ -170,13 +176,24 @@ export const messages = {
   integerOrPointer: (fn: string) => `${fn}() expects an integer or pointer argument`,
   overrideKprobe: () => 'override can only be used with kprobes.',
   bufNegative: (length: bigint) => `buf cannot use negative length (${length})`,
+  strNegative: (length: bigint) => `strcannot use negative length (${length})`,
+  strncmpNegative: () => 'Builtin strncmp requires a non-negative size',
+  stackLimitRange: (fn: string, limit: bigint) =>
+    `${fn}([int limit]): limit shouldn't exceed 1024, ${BigInt.asUintN(64, limit)} given`,
+  macaddrSize: () => 'macaddr() argument must be 6 bytes in size',
+  macaddrLiteral: () => 'macaddr() does not support literal string arguments',
+  ptonAddress: (text: string) =>
+    `pton() expects an string argument of an IPv4/IPv6 address, got ${text}`,
+  integerOrPointerArguments: (fn: string, given: Type) =>
+    `${fn}() only supports integer or pointer arguments (${typeClass(given)} provided)`,
+  argRegister: (name: string) => `x86_64 doesn't support ${name}`,
+  ctxInTracepoint: () => 'Use args instead of ctx in tracepoint',
   ntopArgument: (given: Type) =>
     `ntop() expects an integer or array argument, got ${typeClass(given)}`,
   ntopSize: () => 'ntop() argument must be 4 or 16 bytes in size',
   bswapInteger: (given: Type) =>
     `bswap() only supports integer arguments (${typeClass(given)} provided)`,
   stackMode: (name: string) => `${name}: Unknown stack mode`,
-  stackLimit: (fn: string) => `${fn}() limit must be >= 0`,
   signalUnknown: (name: string) => `${name} is not a valid signal`,
   signalRange: (value: bigint) => `sig number should be in range [1, 64], got ${value}`,
   regUnknown: (name: string) => `'${name}' is not a valid register on this architecture (x86_64)`,

@@ -66,13 +66,13 @@ function keyType(btf: BtfBuilder, map: MapDef, symbol: string): number | undefin
       return { name: `k${i}`, type: id, size: id === undefined ? 0 : btf.sizeOf(id) };
     },
   );
-  if (parts.length === 0) parts.push({ name: 'k0', type: int64(btf, false), size: 8 });
   const value = script.value;
-  if (
+  const bucketed =
     value.kind === 'aggregation' &&
-    (value.aggregation.kind === 'hist' || value.aggregation.kind === 'lhist')
-  )
-    parts.push({ name: 'bucket', type: int64(btf, false), size: 8 });
+    (value.aggregation.kind === 'hist' || value.aggregation.kind === 'lhist');
+  // A keyless map has the single key 0; a keyless hist/lhist is keyed by its bucket alone.
+  if (parts.length === 0 && !bucketed) parts.push({ name: 'k0', type: int64(btf, false), size: 8 });
+  if (bucketed) parts.push({ name: 'bucket', type: int64(btf, false), size: 8 });
   if (parts.some((p) => p.type === undefined || p.size === 0)) return undefined;
   if (parts.length === 1) return parts[0].type;
   const members: BtfMember[] = [];

@@ -95,12 +95,9 @@ export class Sim implements MapStore {
       const isHist =
         info.value.kind === 'aggregation' &&
         (info.value.aggregation.kind === 'hist' || info.value.aggregation.kind === 'lhist');
-      const keySize = keyless
-        ? 4
-        : Math.max(
-            8,
-            info.keyTypes.reduce((n, t) => n + (t.kind === 'int' ? 8 : sizeOf(t)), 0),
-          ) + (isHist ? 8 : 0);
+      const partsSize = info.keyTypes.reduce((n, t) => n + (t.kind === 'int' ? 8 : sizeOf(t)), 0);
+      // program.ts: a keyless map has the key 0, but a keyless hist/lhist only its bucket.
+      const keySize = keyless ? 4 : isHist ? partsSize + 8 : Math.max(8, partsSize);
       const valueSize =
         info.value.kind === 'value'
           ? Math.max(8, sizeOf(info.value.type))
@@ -154,7 +151,11 @@ export class Sim implements MapStore {
 
   keyBytes(name: string, parts: KeyPart[]): Uint8Array {
     const info = this.map(name).def.script!;
-    if (info.keyTypes.length === 0) return new Uint8Array(8);
+    const value = info.value;
+    const isHist =
+      value.kind === 'aggregation' &&
+      (value.aggregation.kind === 'hist' || value.aggregation.kind === 'lhist');
+    if (info.keyTypes.length === 0) return new Uint8Array(isHist ? 0 : 8);
     return concat(
       ...info.keyTypes.map((t, i) =>
         t.kind === 'int' ? u64(parts[i] as bigint) : encode(t, parts[i]),

@@ -66,7 +66,7 @@ describe('tracepoint format parser', () => {
     expect(exec.fields.find((f) => f.name === 'filename')).toMatchObject({
       size: 4,
       dataLoc: true,
-      type: { kind: 'int', size: 4, signed: true },
+      type: { kind: 'int', size: 8, signed: true },
     });
     const raw = bundle.format('raw_syscalls', 'sys_enter')!;
     expect(raw.fields.find((f) => f.name === 'args')?.type).toEqual({

@@ -57,10 +57,11 @@ function writeScript(dir: string, variant: Variant): void {
   writeFileSync(join(dir, `${variant.name}.bt`), variant.script, 'latin1');
 }
 
-/** bpftrace's class of outcome: 1 is a compile error, 134 its abort on unknown probe types;
- *  anything else (0, a timeout, a load/attach failure) got through analysis. */
-function bpftraceVerdict(status: number): Verdict {
-  if (status === 1) return 'reject';
+/** bpftrace's class of outcome: 1 is a compile error and 255 a load/attach failure (both
+ *  must exit 1 under bpfscope), 134 its abort on unknown probe types; anything else (0, a
+ *  timeout) ran. */
+export function bpftraceVerdict(status: number): Verdict {
+  if (status === 1 || status === 255) return 'reject';
   if (status === 134) return 'abort';
   return 'accept';
 }
