@@ -389,6 +389,11 @@ export class Checker {
       this.set(map, existing);
       return;
     }
+    if (value && differentLhistBounds(existing, valueType)) {
+      this.error(messages.differentLhistBounds(), this.nodeRange(value), 'final');
+      this.set(map, existing);
+      return;
+    }
     info.value =
       merged.kind === 'aggregation'
         ? { kind: 'aggregation', aggregation: merged.aggregation }
@@ -1060,4 +1065,16 @@ export function parseBaseZero(text: string): bigint | undefined {
   if (m[1] === '-') value = -value;
   if (value > 9223372036854775807n || value < -9223372036854775808n) return undefined;
   return value;
+}
+
+/** One lhist map has one set of buckets: 0.17 refuses a second lhist() with other bounds. */
+function differentLhistBounds(existing: Type, incoming: Type): boolean {
+  if (existing.kind !== 'aggregation' || incoming.kind !== 'aggregation') return false;
+  const a = existing.aggregation;
+  const b = incoming.aggregation;
+  return (
+    a.kind === 'lhist' &&
+    b.kind === 'lhist' &&
+    (a.min !== b.min || a.max !== b.max || a.step !== b.step)
+  );
 }

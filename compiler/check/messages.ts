@@ -39,6 +39,7 @@ export const messages = {
 
   // maps
   undefinedMap: (name: string) => `Undefined map: ${name}`,
+  differentLhistBounds: () => 'Different lhist bounds in a single map unsupported',
   mapTypeMismatch: (name: string, assigned: Type, existing: Type) =>
     `Type mismatch for ${name}: trying to assign value of type '${typeText(assigned)}' when map already contains a value of type '${typeText(existing)}`,
   mapArgumentMismatch: (name: string, given: Type[], expected: Type[]) =>

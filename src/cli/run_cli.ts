@@ -59,14 +59,14 @@ async function readScript(options: CliOptions, io: CliIo): Promise<ScriptInput> 
   return { sourceName: options.file, text: bytes.toString('latin1') };
 }
 
+/** bpftrace's numeric environment variables: digits only (0 is taken as it is). */
 function envInteger(env: CliIo['env'], name: string, fallback: number, max?: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw))
+  if (!/^\d+$/.test(raw)) {
     throw new CliError(`Env var '${name}' did not contain a valid uint64_t, or was zero-valued.`);
+  }
   const value = Number(raw);
-  if (value === 0)
-    throw new CliError(`Env var '${name}' did not contain a valid uint64_t, or was zero-valued.`);
   if (max !== undefined && value > max) {
     throw new CliError(`'${name}' ${value} exceeds the current maximum of ${max} bytes.`);
   }
