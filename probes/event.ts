@@ -2,6 +2,8 @@
 // receives in r1, the task metadata that helpers read, and the emulated memory that pointers
 // in the context point into (DESIGN.md, principle 2).
 
+import { ARG_REGISTERS, PT_REGS_OFFSETS, PT_REGS_SIZE } from '../compiler/ptregs';
+
 export interface MemoryRegion {
   /** Start address in the emulated address space. */
   address: bigint;
@@ -41,31 +43,7 @@ export interface SymbolTable {
   lookup?(address: bigint, kernel: boolean): { name: string; offset: number } | undefined;
 }
 
-/** x86-64 `struct pt_regs` byte offsets (arch/x86/include/uapi/asm/ptrace.h). */
-export const PT_REGS = {
-  r15: 0,
-  r14: 8,
-  r13: 16,
-  r12: 24,
-  bp: 32,
-  bx: 40,
-  r11: 48,
-  r10: 56,
-  r9: 64,
-  r8: 72,
-  ax: 80,
-  cx: 88,
-  dx: 96,
-  si: 104,
-  di: 112,
-  orig_ax: 120,
-  ip: 128,
-  cs: 136,
-  flags: 144,
-  sp: 152,
-  ss: 160,
-  size: 168,
-} as const;
+/** x86-64 `struct pt_regs` byte offsets by register, and its `size` (compiler/ptregs.ts). */
+export const PT_REGS = { ...PT_REGS_OFFSETS, size: PT_REGS_SIZE } as const;
 
-/** Registers that hold arg0…arg5 in the x86-64 calling convention. */
-export const ARG_REGISTERS = ['di', 'si', 'dx', 'cx', 'r8', 'r9'] as const;
+export { ARG_REGISTERS };

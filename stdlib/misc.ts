@@ -4,31 +4,10 @@ import { NONE, UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
 import { argumentRange, integerArgument, notAsValue, stringLiteral } from './arguments';
 import type { BuiltinFunction } from './signature';
+import { PT_REGS_FIELDS } from '../compiler/ptregs';
 
-/** x86-64 pt_regs register names accepted by reg(). */
-export const REGISTERS = [
-  'r15',
-  'r14',
-  'r13',
-  'r12',
-  'bp',
-  'bx',
-  'r11',
-  'r10',
-  'r9',
-  'r8',
-  'ax',
-  'cx',
-  'dx',
-  'si',
-  'di',
-  'orig_ax',
-  'ip',
-  'cs',
-  'flags',
-  'sp',
-  'ss',
-];
+/** Register names reg() accepts: the fields of x86-64 pt_regs. */
+export const REGISTERS: readonly string[] = PT_REGS_FIELDS;
 
 const SIGNALS = [
   'HUP',

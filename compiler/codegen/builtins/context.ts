@@ -91,7 +91,7 @@ export const contextFunctions: Record<string, FunctionGen> = {
   /** reg("name"): the saved register from pt_regs. */
   reg: (g: ProbeGen, node: Call) => {
     const name = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : '';
-    const offset = PT_REGS[name];
+    const offset = (PT_REGS as Readonly<Record<string, number>>)[name];
     if (offset === undefined) return fail(`'${name}' is not a valid register`, node.range);
     return register(g, offset);
   },
