@@ -117,17 +117,18 @@ export class Checker {
     const points: ResolvedAttachPoint[] = [];
     for (const ap of probe.attachPoints) {
       const result = this.options.host.resolveAttachPoint(ap.raw);
-      // 0.17 locates attach points from the end of the token before them.
-      const apRange = span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
+      // 0.17 locates attach points from the end of the token before them (found by a scan
+      // from the file start, so only when there is an error to locate).
+      const apRange = () => span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
       if (!result.ok) {
-        this.errorExact(result.message, apRange);
+        this.errorExact(result.message, apRange());
         continue;
       }
       points.push(...result.points);
       for (const point of result.points) {
         if (point.provider === 'BEGIN' || point.provider === 'END') {
           if (seen[point.provider]) {
-            this.errorExact(messages.moreThanOne(point.provider), apRange, 'final');
+            this.errorExact(messages.moreThanOne(point.provider), apRange(), 'final');
           }
           seen[point.provider] = true;
         }
