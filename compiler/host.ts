@@ -72,6 +72,9 @@ export interface ProbeHost {
    *  the event source in use. An unknown probe type or a bad unit is a failure. */
   resolveAttachPoint(raw: string): AttachResult;
   tracepointFormat(category: string, name: string): TracepointFormat | undefined;
+  /** The address of a kernel or user symbol (`kaddr`/`uaddr`), undefined when unknown.
+   *  Optional: without it every symbol is unknown. */
+  symbolAddress?(name: string, kernel: boolean): bigint | undefined;
 }
 
 /** Settings that change how a script compiles (bpftrace's environment variables). */

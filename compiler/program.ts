@@ -116,6 +116,9 @@ export interface CompiledProbe {
   lines: number[];
   /** Stack bytes used, for diagnostics. */
   stackSize: number;
+  /** Slots where callback subprograms (for-loop bodies, reached by `lddw src=4`) start; they
+   *  follow the main program in `bytecode`. Absent or empty when there are none. */
+  subprograms?: number[];
 }
 
 export interface Program {

@@ -41,6 +41,9 @@ export interface SymbolTable {
   /** The containing symbol and the offset into it (`ksym`/`usym` print the name alone, stack
    *  frames `name+offset`). Optional: sources built on probes/symbols.ts provide it. */
   lookup?(address: bigint, kernel: boolean): { name: string; offset: number } | undefined;
+  /** The address of the symbol `name` (kaddr/uaddr), or undefined when unknown. Optional:
+   *  sources built on probes/symbols.ts provide it. */
+  address?(name: string, kernel: boolean): bigint | undefined;
 }
 
 /** x86-64 `struct pt_regs` byte offsets by register, and its `size` (compiler/ptregs.ts). */

@@ -10,6 +10,7 @@ import {
   SOFTWARE_EVENTS,
   splitAttachPoint,
 } from './attach';
+import type { SymbolTable } from './event';
 import type { ProbeCatalog } from './source';
 import type { ProbeTracepointFormat } from './tracepoint_format';
 
@@ -21,7 +22,10 @@ export interface ProbeListing extends ProbeHost {
   listProbesVerbose(pattern?: string): string[];
 }
 
-export function createProbeHost(source: { catalog: ProbeCatalog }): ProbeListing {
+export function createProbeHost(source: {
+  catalog: ProbeCatalog;
+  symbols?: SymbolTable;
+}): ProbeListing {
   const catalog = source.catalog;
   const allNames = (): string[] => [
     ...catalog.tracepoints.names().map((n) => `tracepoint:${n}`),
@@ -47,6 +51,7 @@ export function createProbeHost(source: { catalog: ProbeCatalog }): ProbeListing
   return {
     resolveAttachPoint: (raw: string): AttachResult => resolveAttachPoint(raw, catalog),
     tracepointFormat,
+    symbolAddress: (name, kernel) => source.symbols?.address?.(name, kernel),
     listProbes,
     listProbesVerbose(pattern?: string): string[] {
       const lines: string[] = [];

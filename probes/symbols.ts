@@ -38,6 +38,11 @@ export class SymbolMap implements SymbolTable {
     return undefined;
   }
 
+  address(name: string, kernel: boolean): bigint | undefined {
+    this.sort();
+    return this.tables[kernel ? 'k' : 'u'].find((e) => e.name === name)?.address;
+  }
+
   symbolize(address: bigint, kernel: boolean): string | undefined {
     const hit = this.lookup(address, kernel);
     if (!hit) return undefined;

@@ -4,7 +4,7 @@
 
 import type { Instruction } from '../isa/instruction';
 import { slotCount } from '../isa/instruction';
-import { AluOp, Class, JmpOp, Reg, Size } from '../isa/opcode';
+import { AluOp, Class, JmpOp, PseudoSrc, Reg, Size } from '../isa/opcode';
 import type { Helper } from '../isa/helpers';
 import * as B from '../isa/build';
 
@@ -18,6 +18,15 @@ interface Item {
   line: number;
   /** For jumps: the label whose slot the offset must reach. */
   target?: Label;
+  /** For `lddw src=4`: the subprogram (index in ProbeGen.subprograms) whose address it loads. */
+  func?: number;
+}
+
+/** An `lddw src=4` left for the caller to point at a subprogram once all are placed. */
+export interface FuncRef {
+  /** Slot of the lddw in this emitter's output. */
+  slot: number;
+  subprogram: number;
 }
 
 export class Emitter {
@@ -93,8 +102,13 @@ export class Emitter {
     this.emit(B.exit());
   }
 
+  /** dst = address of subprogram `subprogram` (lddw src=4; the imm is set by patchFuncRef). */
+  loadFunc(dst: Reg, subprogram: number): void {
+    this.items.push({ insn: B.lddw(dst, 0n, PseudoSrc.Func), line: this.line, func: subprogram });
+  }
+
   /** Resolves labels and returns the final instructions and the line of each slot. */
-  finish(): { instructions: Instruction[]; lines: number[] } {
+  finish(): { instructions: Instruction[]; lines: number[]; funcRefs: FuncRef[] } {
     const items = this.withoutJumpsToNext(this.reachable());
     const slotOf: number[] = [];
     let slot = 0;
@@ -105,7 +119,9 @@ export class Emitter {
     slotOf.push(slot);
     const instructions: Instruction[] = [];
     const lines: number[] = [];
+    const funcRefs: FuncRef[] = [];
     items.forEach((item, index) => {
+      if (item.func !== undefined) funcRefs.push({ slot: slotOf[index], subprogram: item.func });
       let insn = item.insn;
       if (item.target !== undefined) {
         const at = this.newIndex[this.labelAt[item.target]!];
@@ -116,7 +132,7 @@ export class Emitter {
       instructions.push(insn);
       for (let i = 0; i < slotCount(insn); i++) lines.push(item.line);
     });
-    return { instructions, lines };
+    return { instructions, lines, funcRefs };
   }
 
   private newIndex: number[] = [];

@@ -6,7 +6,10 @@ import { error, type Diagnostic } from '../../grammar/diagnostics';
 import type { CheckedProgram } from '../check/checked';
 import type { ResolvedAttachPoint } from '../host';
 import { encode } from '../isa/encode';
-import { Reg } from '../isa/opcode';
+import { slotCount, type Instruction } from '../isa/instruction';
+import type { FuncRef } from './emitter';
+import { lddw } from '../isa/build';
+import { PseudoSrc, Reg } from '../isa/opcode';
 import type { CompiledProbe, Program } from '../program';
 import { branch } from './cond';
 import { CodegenError } from './errors';
@@ -113,11 +116,15 @@ function generateProbe(
   g.e.exit();
   const finished = g.e.finish();
   // The context is saved in r6 at entry; drop that move when nothing reads r6.
-  const { instructions, lines } = finished.instructions
-    .slice(1)
-    .some((i) => i.src === CTX || i.dst === CTX)
-    ? finished
-    : { instructions: finished.instructions.slice(1), lines: finished.lines.slice(1) };
+  const dropFirst = !finished.instructions.slice(1).some((i) => i.src === CTX || i.dst === CTX);
+  const main = dropFirst
+    ? {
+        instructions: finished.instructions.slice(1),
+        lines: finished.lines.slice(1),
+        funcRefs: finished.funcRefs.map((r) => ({ ...r, slot: r.slot - 1 })),
+      }
+    : finished;
+  const { instructions, lines, subprograms } = appendSubprograms(g, main);
   return {
     index,
     attachPoints:
@@ -127,5 +134,51 @@ function generateProbe(
     bytecode: encode(instructions),
     lines,
     stackSize: g.frame.high,
+    ...(subprograms.length > 0 ? { subprograms } : {}),
   };
+}
+
+/** Places the callback subprograms after the main program and points every `lddw src=4`
+ *  at its subprogram (imm = target slot - (lddw slot + 1), as for a local call). */
+function appendSubprograms(
+  g: ProbeGen,
+  main: { instructions: Instruction[]; lines: number[]; funcRefs: FuncRef[] },
+): { instructions: Instruction[]; lines: number[]; subprograms: number[] } {
+  const parts = [{ base: 0, ...main }];
+  let base = main.lines.length;
+  // Generating a subprogram can add more (nested loops): the list grows while we walk it.
+  for (let i = 0; i < g.subprograms.length; i++) {
+    const sub = g.subprograms[i];
+    const done = sub.e.finish();
+    parts.push({ base, ...done });
+    base += done.lines.length;
+  }
+  const instructions: Instruction[] = [];
+  const lines: number[] = [];
+  for (const part of parts) {
+    const own = part.instructions.slice();
+    const slotIndex = slotToIndex(own);
+    for (const ref of part.funcRefs) {
+      const target = parts[ref.subprogram + 1].base;
+      const index = slotIndex.get(ref.slot)!;
+      own[index] = lddw(
+        own[index].dst,
+        BigInt(target - (part.base + ref.slot + 1)),
+        PseudoSrc.Func,
+      );
+    }
+    instructions.push(...own);
+    lines.push(...part.lines);
+  }
+  return { instructions, lines, subprograms: parts.slice(1).map((p) => p.base) };
+}
+
+function slotToIndex(instructions: Instruction[]): Map<number, number> {
+  const map = new Map<number, number>();
+  let slot = 0;
+  instructions.forEach((insn, index) => {
+    map.set(slot, index);
+    slot += slotCount(insn);
+  });
+  return map;
 }

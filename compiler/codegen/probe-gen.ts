@@ -25,8 +25,12 @@ export class ProbeGen {
   readonly regs = new Registers(this.e, this.frame);
   readonly vars: Variables = new Variables(this);
   readonly loops: Loop[] = [];
-  /** `r0 = 0; exit` — where return, exit and a false predicate go. */
+  /** `r0 = 0; exit` — where return, exit and a false predicate go (in a callback: where
+   *  the iteration stops). */
   readonly returnLabel = this.e.newLabel();
+  /** Callback subprograms (for-loop bodies) of the whole program, shared by all of them;
+   *  appended after the main program in this order. */
+  readonly subprograms: ProbeGen[];
 
   constructor(
     readonly state: ProgramState,
@@ -34,7 +38,18 @@ export class ProbeGen {
     readonly probe: CheckedProbe,
     /** The attach points this program serves (one when the probe builtin needs to know). */
     readonly points: ResolvedAttachPoint[],
-  ) {}
+    /** Set for a callback subprogram: the program it belongs to. */
+    readonly parent?: ProbeGen,
+  ) {
+    this.subprograms = parent?.subprograms ?? [];
+  }
+
+  /** A new callback subprogram of this program; returns it and its index. */
+  subprogram(): { sub: ProbeGen; index: number } {
+    const sub = new ProbeGen(this.state, this.checked, this.probe, this.points, this);
+    this.subprograms.push(sub);
+    return { sub, index: this.subprograms.length - 1 };
+  }
 
   typeOf(node: Node): Type {
     const type = this.checked.types.get(node.id);

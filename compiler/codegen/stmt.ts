@@ -9,6 +9,7 @@ import { genExpr } from './expr';
 import type { ProbeGen } from './probe-gen';
 import { assignedIn } from './variables';
 import { foldConstant } from './fold';
+import { genFor } from './foreach';
 
 export function genBlock(g: ProbeGen, block: Block): void {
   for (const statement of block.statements) genStatement(g, statement);
@@ -91,9 +92,11 @@ export function genStatement(g: ProbeGen, node: Statement): void {
       });
       break;
     case 'For':
-      return unsupported('for loops over maps', node.range);
+      genFor(g, node);
+      break;
     case 'Jump': {
       if (node.jump === 'return') {
+        if (g.parent) return unsupported('return inside a for loop over a map', node.range);
         g.e.goto(g.returnLabel);
         break;
       }

@@ -34,6 +34,16 @@ export class Variables {
     this.slots.set(name, { offset, type, known: { value: zero, dirty: true }, pins: 0 });
   }
 
+  /** Forgets every known value: the slots already hold the variables (a callback's copy). */
+  assumeStored(): void {
+    for (const slot of this.slots.values()) slot.known = undefined;
+  }
+
+  /** Every variable's slot, in declaration order. */
+  layout(): { name: string; offset: number; size: number }[] {
+    return [...this.slots].map(([name, s]) => ({ name, offset: s.offset, size: slotSize(s.type) }));
+  }
+
   has(name: string): boolean {
     return this.slots.has(name);
   }

@@ -26,9 +26,11 @@ export const SHF_ALLOC = 0x2;
 export const SHF_EXECINSTR = 0x4;
 export const SHF_INFO_LINK = 0x40;
 
+export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;
 export const STT_OBJECT = 1;
 export const STT_FUNC = 2;
+export const STT_SECTION = 3;
 
 /** R_BPF_64_64: the 64-bit immediate of an `lddw` refers to the symbol. */
 export const R_BPF_64_64 = 1;
@@ -63,6 +65,8 @@ export const INSN_SIZE = 8;
 
 /** Section names bpfscope writes besides the program sections. */
 export const SECTION = {
+  /** Where libbpf looks for subprograms (the callbacks of for loops). */
+  text: '.text',
   strtab: '.strtab',
   symtab: '.symtab',
   license: 'license',

@@ -154,6 +154,10 @@ class ShapeCheck {
       this.count(line, `${path}.lines[${i}]`),
     );
     this.count(probe.stackSize, `${path}.stackSize`);
+    if (probe.subprograms !== undefined)
+      this.array(probe.subprograms, `${path}.subprograms`).forEach((start, i) =>
+        this.count(start, `${path}.subprograms[${i}]`),
+      );
     this.string(probe.symbol, `${path}.symbol`);
   }
 

@@ -143,3 +143,8 @@ export function mapSymbolNames(
     return candidate;
   });
 }
+
+/** The local FUNC symbol of a program's `k`th callback subprogram (a for-loop body). */
+export function subprogramSymbol(programSymbol: string, k: number): string {
+  return `${programSymbol}__cb${k}`;
+}

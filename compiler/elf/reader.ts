@@ -20,6 +20,7 @@ import {
   SHF_EXECINSTR,
   SYMBOL_SIZE,
   STT_FUNC,
+  STT_SECTION,
   STT_OBJECT,
   SectionType,
   type ElfSymbol,
@@ -27,6 +28,7 @@ import {
 } from './elfFormat';
 import { ObjectFileError } from './errors';
 import { decodeMetadata, type ProbeMetadata } from './metadata';
+import { subprogramSymbol } from './naming';
 
 /** A failure inside one step; readObject prefixes the file name. */
 class Bad extends Error {}
@@ -161,7 +163,83 @@ function readProbe(
   mapIdOfSymbol: Map<string, number>,
 ): CompiledProbe {
   const what = `program ${probe.symbol}`;
-  const symbol = symbols.find((s) => s.name === probe.symbol && s.type === STT_FUNC);
+  // The program's own code, then its callback subprograms (in `.text`) in order.
+  const names = [
+    probe.symbol,
+    ...(probe.subprograms ?? []).map((_, k) => subprogramSymbol(probe.symbol, k)),
+  ];
+  const pieces = names.map((name) => readFunction(file, sections, symbols, name));
+  const starts: number[] = [];
+  let total = 0;
+  for (const piece of pieces) {
+    starts.push(total / INSN_SIZE);
+    total += piece.symbol.size;
+  }
+  if (starts.slice(1).some((start, k) => start !== probe.subprograms![k]))
+    throw new Bad(`${what}: its subprograms do not start where its metadata says`);
+  const bytecode = new Uint8Array(total);
+  pieces.forEach((piece, k) => bytecode.set(piece.code, starts[k] * INSN_SIZE));
+  const view = new DataView(bytecode.buffer);
+
+  pieces.forEach(({ symbol }, k) => {
+    const sectionIndex = symbol.sectionIndex;
+    sections.forEach((rel, relIndex) => {
+      if (rel.type !== SectionType.Rel || rel.info !== sectionIndex) return;
+      if (rel.size % REL_SIZE !== 0)
+        throw new Bad(`${rel.name}: size ${rel.size} is not a multiple of ${REL_SIZE}`);
+      const data = sectionData(file, rel);
+      for (let at = 0; at < data.length; at += REL_SIZE) {
+        const offset = data.u64(at);
+        if (offset < symbol.value || offset >= symbol.value + symbol.size) continue;
+        const where = `${rel.name} (section ${relIndex}) entry ${at / REL_SIZE}`;
+        const type = data.u32(at + 8);
+        const target = symbols[data.u32(at + 12)];
+        if (type !== R_BPF_64_64) throw new Bad(`${where}: unsupported relocation type ${type}`);
+        const insn = offset - symbol.value + starts[k] * INSN_SIZE;
+        if (
+          insn % INSN_SIZE !== 0 ||
+          insn + 2 * INSN_SIZE > starts[k] * INSN_SIZE + symbol.size ||
+          bytecode[insn] !== LDDW
+        )
+          throw new Bad(`${where}: offset ${offset} is not an lddw instruction`);
+        const src = bytecode[insn + 1] >> 4;
+        const imm = view.getInt32(insn + 4, true);
+        if (target?.type === STT_SECTION && src === PseudoSrc.Func) {
+          // A subprogram's address: its offset in the section the symbol stands for.
+          const sub = pieces.findIndex(
+            (p, i) =>
+              i > 0 && p.symbol.sectionIndex === target.sectionIndex && p.symbol.value === imm,
+          );
+          if (sub < 0) throw new Bad(`${where}: offset ${imm} is not a subprogram of ${what}`);
+          view.setInt32(insn + 4, starts[sub] - (insn / INSN_SIZE + 1), true);
+          continue;
+        }
+        if (imm !== 0)
+          throw new Bad(`${where}: the lddw at offset ${offset} is not a relocatable \`r = 0 ll\``);
+        if (!target || target.type !== STT_OBJECT)
+          throw new Bad(`${where}: does not refer to a map symbol`);
+        const mapId = mapIdOfSymbol.get(target.name);
+        if (mapId === undefined) throw new Bad(`${where}: refers to unknown map '${target.name}'`);
+        if (src !== PseudoSrc.Imm64)
+          throw new Bad(`${where}: the lddw at offset ${offset} is not a relocatable \`r = 0 ll\``);
+        bytecode[insn + 1] = (PseudoSrc.MapFd << 4) | (bytecode[insn + 1] & 0x0f);
+        view.setInt32(insn + 4, mapId, true);
+      }
+    });
+  });
+  const { symbol: _symbol, ...rest } = probe;
+  return { ...rest, bytecode };
+}
+
+/** The code of the FUNC symbol `name`, checked to lie whole in a program section. */
+function readFunction(
+  file: ByteReader,
+  sections: SectionHeader[],
+  symbols: ElfSymbol[],
+  name: string,
+): { symbol: ElfSymbol; code: Uint8Array } {
+  const what = `program ${name}`;
+  const symbol = symbols.find((s) => s.name === name && s.type === STT_FUNC);
   if (!symbol) throw new Bad(`${what}: no FUNC symbol`);
   const section = sections[symbol.sectionIndex];
   if (!section || section.type !== SectionType.Progbits || !(section.flags & SHF_EXECINSTR))
@@ -174,39 +252,6 @@ function readProbe(
     throw new Bad(
       `${what}: ${symbol.size} bytes at offset ${symbol.value} run past its section ${section.name}`,
     );
-  const bytecode = sectionData(file, section).bytes.slice(symbol.value, symbol.value + symbol.size);
-  const view = new DataView(bytecode.buffer);
-
-  const sectionIndex = symbol.sectionIndex;
-  sections.forEach((rel, relIndex) => {
-    if (rel.type !== SectionType.Rel || rel.info !== sectionIndex) return;
-    if (rel.size % REL_SIZE !== 0)
-      throw new Bad(`${rel.name}: size ${rel.size} is not a multiple of ${REL_SIZE}`);
-    const data = sectionData(file, rel);
-    for (let at = 0; at < data.length; at += REL_SIZE) {
-      const offset = data.u64(at);
-      if (offset < symbol.value || offset >= symbol.value + symbol.size) continue;
-      const where = `${rel.name} (section ${relIndex}) entry ${at / REL_SIZE}`;
-      const type = data.u32(at + 8);
-      const target = symbols[data.u32(at + 12)];
-      if (type !== R_BPF_64_64) throw new Bad(`${where}: unsupported relocation type ${type}`);
-      if (!target || target.type !== STT_OBJECT)
-        throw new Bad(`${where}: does not refer to a map symbol`);
-      const mapId = mapIdOfSymbol.get(target.name);
-      if (mapId === undefined) throw new Bad(`${where}: refers to unknown map '${target.name}'`);
-      const insn = offset - symbol.value;
-      if (
-        insn % INSN_SIZE !== 0 ||
-        insn + 2 * INSN_SIZE > bytecode.length ||
-        bytecode[insn] !== LDDW
-      )
-        throw new Bad(`${where}: offset ${offset} is not an lddw instruction`);
-      if (bytecode[insn + 1] >> 4 !== PseudoSrc.Imm64 || view.getInt32(insn + 4, true) !== 0)
-        throw new Bad(`${where}: the lddw at offset ${offset} is not a relocatable \`r = 0 ll\``);
-      bytecode[insn + 1] = (PseudoSrc.MapFd << 4) | (bytecode[insn + 1] & 0x0f);
-      view.setInt32(insn + 4, mapId, true);
-    }
-  });
-  const { symbol: _symbol, ...rest } = probe;
-  return { ...rest, bytecode };
+  const code = sectionData(file, section).bytes.slice(symbol.value, symbol.value + symbol.size);
+  return { symbol, code };
 }

@@ -28,6 +28,7 @@ export const enum Helper {
   probe_read_kernel_str = 115,
   ktime_get_boot_ns = 125,
   ringbuf_output = 130,
+  for_each_map_elem = 164,
   get_func_ip = 173,
 }
 

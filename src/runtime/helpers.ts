@@ -9,7 +9,7 @@ import { PT_REGS } from '../../probes/event';
 import { E2BIG, EFAULT, EINVAL, EmulatedMap, MapSet, OutputMap, StackTraceMap } from './maps';
 import { resolveEventMemory, type Resolved } from './memory';
 import type { HelperSpec } from './verifier';
-import type { HelperFn, Machine } from './vm';
+import { funcTarget, type HelperFn, type Machine } from './vm';
 
 /** High half of the value `lddw rX, map` loads: map pointers are (MAP_PTR_HI << 32) | id. */
 export const MAP_PTR_HI = 0xffff9000;
@@ -40,6 +40,15 @@ const MAP_UPDATE = [
 ];
 
 export const HELPER_SPECS: ReadonlyMap<number, HelperSpec> = new Map<number, HelperSpec>([
+  [
+    Helper.for_each_map_elem,
+    {
+      name: 'for_each_map_elem',
+      args: ['map', 'callback', 'callbackCtx', 'anything'],
+      ret: 'integer',
+      mapTypes: MAP_LOOKUP,
+    },
+  ],
   [
     Helper.map_lookup_elem,
     {
@@ -286,6 +295,30 @@ function formatPrintk(m: Machine, env: HelperEnv, format: string, args: bigint[]
 type EnvHelper = (m: Machine, env: HelperEnv) => bigint;
 
 const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
+  [
+    Helper.for_each_map_elem,
+    (m, env) => {
+      const map = mapOf(env, m.reg(1));
+      const target = funcTarget(m.reg(2));
+      if (target === undefined || !m.callSubprogram)
+        throw new Error(`not a subprogram address: 0x${m.reg(2).toString(16)}`);
+      if (m.reg(4) !== 0n) return BigInt(-EINVAL);
+      const ctx = m.reg(3);
+      let visited = 0n;
+      for (const entry of map.entries()) {
+        visited++;
+        const value = entry.values[map.perCpu ? env.current.cpu : 0]!;
+        const args = [
+          m.reg(1),
+          m.memory.addressOf(entry.key, false),
+          m.memory.addressOf(value, true),
+          ctx,
+        ];
+        if (m.callSubprogram(target, args) !== 0n) break;
+      }
+      return visited;
+    },
+  ],
   [
     Helper.map_lookup_elem,
     (m, env) => {

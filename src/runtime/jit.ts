@@ -12,6 +12,7 @@ import {
   Class,
   JmpOp,
   LDDW,
+  PseudoSrc,
   MODE_MASK,
   Mode,
   OP_MASK,
@@ -36,6 +37,8 @@ export function jitSupports(p: DecodedProgram): boolean {
     const op = p.op[pc]!;
     const cls = op & CLASS_MASK;
     if (cls === Class.LD && op !== LDDW) return false;
+    // Subprogram addresses are for callback helpers, which need the interpreter's frames.
+    if (op === LDDW && p.src[pc] === PseudoSrc.Func) return false;
     if ((cls === Class.JMP || cls === Class.JMP32) && (op & OP_MASK) === JmpOp.CALL) {
       if ((op & SOURCE_MASK) === Source.X || p.src[pc] !== CallSrc.Helper) return false;
     }

@@ -70,6 +70,8 @@ export type ArgKind =
   | 'mapValue' // pointer to initialised memory of the map's value size
   | 'mem' // pointer to initialised memory whose size is the next argument
   | 'uninitMem' // pointer to writable memory (need not be initialised) sized by the next argument
+  | 'callback' // a subprogram address (lddw src=4), called as cb(map, key*, value*, ctx)
+  | 'callbackCtx' // a stack pointer or 0, passed to the callback as its r4
   | 'size' // size of the previous memory argument, > 0
   | 'sizeOrZero'; // size of the previous memory argument, may be 0
 
@@ -112,7 +114,10 @@ const MAX_VAR_OFFSET = 1 << 29;
 
 // ---- abstract state -------------------------------------------------------------------
 
-type PtrType = 'ctx' | 'stack' | 'map_value' | 'map_value_or_null' | 'map_ptr' | 'mem';
+/** `func`: a subprogram address, its start slot in `mapId`; `map_key`: a read-only map key
+ *  handed to a callback. */
+type PtrType =
+  'ctx' | 'stack' | 'map_value' | 'map_value_or_null' | 'map_ptr' | 'mem' | 'func' | 'map_key';
 
 type RegState =
   | { readonly t: 'uninit' }
@@ -146,10 +151,18 @@ class Frame {
     readonly spills: Map<number, RegState>,
     /** Slot of the call instruction that created this frame (-1 for the main program). */
     readonly callsite: number,
+    /** Called by a helper (bpf_for_each_map_elem): its r0 goes to the helper, not the caller. */
+    readonly callback = false,
   ) {}
 
   clone(): Frame {
-    return new Frame(this.regs.slice(), this.bytes.slice(), new Map(this.spills), this.callsite);
+    return new Frame(
+      this.regs.slice(),
+      this.bytes.slice(),
+      new Map(this.spills),
+      this.callsite,
+      this.callback,
+    );
   }
 }
 
@@ -367,6 +380,12 @@ class Verifier {
       if (insn.dst > 10 || insn.src > 10)
         this.fail(pc, `R${Math.max(insn.dst, insn.src)} is invalid`);
       const cls = insn.opcode & CLASS_MASK;
+      if (insn.opcode === LDDW && insn.src === PseudoSrc.Func) {
+        const target = pc + insn.imm + 1;
+        this.checkTarget(pc, target);
+        subprogStarts.add(target);
+        this.prunePoints.add(target);
+      }
       if (cls === Class.JMP || cls === Class.JMP32) {
         const op = insn.opcode & OP_MASK;
         if (op === JmpOp.EXIT) continue;
@@ -705,6 +724,9 @@ class Verifier {
         this.write(pc, state, insn.dst, this.ptr('map_value', off, map.id, 0));
         break;
       }
+      case PseudoSrc.Func:
+        this.write(pc, state, insn.dst, this.ptr('func', 0, pc + insn.imm + 1, 0));
+        break;
       default:
         this.fail(pc, `unsupported ldimm64 pseudo source ${insn.src}`);
     }
@@ -721,7 +743,13 @@ class Verifier {
     write: boolean,
   ): PtrState {
     const v = this.read(pc, state, r);
-    if (v.t === 'scalar' || v.t === 'map_value_or_null' || v.t === 'map_ptr' || v.t === 'uninit')
+    if (
+      v.t === 'scalar' ||
+      v.t === 'map_value_or_null' ||
+      v.t === 'map_ptr' ||
+      v.t === 'func' ||
+      v.t === 'uninit'
+    )
       this.fail(pc, `R${r} invalid mem access '${v.t}'`);
     const base = v;
     const lo = base.lo + off;
@@ -745,6 +773,10 @@ class Verifier {
         break;
       case 'map_value':
         region(this.maps.get(base.mapId)!.valueSize, 'map value');
+        break;
+      case 'map_key':
+        if (write) this.fail(pc, `R${r} cannot write into map_key`);
+        region(this.maps.get(base.mapId)!.keySize, 'map key');
         break;
       case 'stack':
         if (lo < -FRAME_SIZE || hi > 0)
@@ -869,7 +901,7 @@ class Verifier {
       case JmpOp.EXIT:
         return this.exit(pc, state);
       case JmpOp.CALL:
-        return this.call(pc, insn, state);
+        return this.call(pc, insn, state, fork);
     }
     const is32 = cls === Class.JMP32;
     const dst = this.read(pc, state, insn.dst);
@@ -974,12 +1006,21 @@ class Verifier {
     if (r0.t === 'stack' && r0.frame === state.frames.length)
       this.fail(pc, 'cannot return stack pointer to the caller');
     const caller = state.cur;
-    caller.regs[0] = r0;
+    if (callee.callback) {
+      if (r0.t !== 'scalar' || r0.s.umax > 1n)
+        this.fail(pc, `At callback return the register R0 has ${describe(r0)}, expected 0 or 1`);
+    }
+    caller.regs[0] = callee.callback ? UNKNOWN_SCALAR : r0;
     for (let r = 1; r <= 5; r++) caller.regs[r] = UNINIT;
     return callee.callsite + 1;
   }
 
-  private call(pc: number, insn: Instruction, state: State): number {
+  private call(
+    pc: number,
+    insn: Instruction,
+    state: State,
+    fork: (pc: number, state: State) => void,
+  ): number {
     const isX = (insn.opcode & SOURCE_MASK) === Source.X;
     if (!isX && insn.src === CallSrc.Local) {
       if (state.frames.length >= MAX_FRAMES)
@@ -1005,6 +1046,8 @@ class Verifier {
     if (!spec) this.fail(pc, `invalid func unknown#${id!}`);
     this.checkHelperArgs(pc, state, spec);
     const regs = state.cur.regs;
+    const callbackArg = spec.args.indexOf('callback') + 1;
+    if (callbackArg > 0) return this.callCallback(pc, state, fork, regs, callbackArg);
     if (spec.ret === 'mapValueOrNull') {
       const mapArg = spec.args.indexOf('map') + 1;
       const map = regs[mapArg] as PtrState;
@@ -1012,6 +1055,37 @@ class Verifier {
     } else regs[0] = UNKNOWN_SCALAR;
     for (let r = 1; r <= 5; r++) regs[r] = UNINIT;
     return pc + 1;
+  }
+
+  /**
+   * A helper that calls a subprogram back (bpf_for_each_map_elem): explores the helper
+   * returning without a call (an empty map) and the callback called once with the map's key
+   * and value and the context argument, returning to the helper's next instruction.
+   */
+  private callCallback(
+    pc: number,
+    state: State,
+    fork: (pc: number, state: State) => void,
+    regs: RegState[],
+    callbackArg: number,
+  ): number {
+    const map = regs[1] as PtrState;
+    const func = regs[callbackArg] as PtrState;
+    const ctx = regs[callbackArg + 1]!;
+    if (state.frames.length >= MAX_FRAMES)
+      this.fail(pc, `the call stack of ${state.frames.length + 1} frames is too deep`);
+    const empty = state.clone();
+    empty.cur.regs[0] = UNKNOWN_SCALAR;
+    for (let r = 1; r <= 5; r++) empty.cur.regs[r] = UNINIT;
+    fork(pc + 1, empty);
+    const calleeRegs: RegState[] = new Array(11).fill(UNINIT);
+    calleeRegs[1] = map;
+    calleeRegs[2] = this.ptr('map_key', 0, map.mapId, 0);
+    calleeRegs[3] = this.ptr('map_value', 0, map.mapId, 0);
+    calleeRegs[4] = ctx;
+    calleeRegs[10] = this.ptr('stack', 0, 0, state.frames.length);
+    state.frames.push(new Frame(calleeRegs, new Uint8Array(FRAME_SIZE), new Map(), pc, true));
+    return func.mapId;
   }
 
   private checkHelperArgs(pc: number, state: State, spec: HelperSpec): void {
@@ -1028,6 +1102,15 @@ class Verifier {
           return;
         case 'ctx':
           expect(v.t === 'ctx' && v.lo === 0 && v.hi === 0, 'ctx');
+          return;
+        case 'callback':
+          expect(v.t === 'func', 'func');
+          return;
+        case 'callbackCtx':
+          expect(
+            v.t === 'stack' || (v.t === 'scalar' && isConst(v.s) && v.s.umin === 0n),
+            'fp or 0',
+          );
           return;
         case 'map':
           expect(v.t === 'map_ptr', 'map_ptr');
@@ -1078,6 +1161,12 @@ class Verifier {
     initialised: boolean,
   ): void {
     if (size === 0) return;
+    if (v.t === 'map_key' && initialised) {
+      const p = v as PtrState;
+      if (p.lo < 0 || p.hi + size > this.maps.get(p.mapId)!.keySize)
+        this.fail(pc, `invalid indirect access to map_key R${r} off=${p.lo} size=${size}`);
+      return;
+    }
     if (v.t !== 'stack' && v.t !== 'map_value' && v.t !== 'mem' && v.t !== 'ctx')
       this.fail(pc, `R${r} type=${describe(v)} expected=fp, map_value, mem`);
     if (v.t === 'ctx' && !initialised)

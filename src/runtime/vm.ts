@@ -17,6 +17,7 @@ import {
   MODE_MASK,
   Mode,
   OP_MASK,
+  PseudoSrc,
   SIZE_MASK,
   Size,
   SOURCE_MASK,
@@ -58,6 +59,9 @@ export class Machine {
   readonly memory = new AddressSpace();
   /** Instructions executed by the last run. */
   executed = 0;
+  /** Set by the running program: calls its subprogram at `pc` with r1..r5 = args on a new
+   *  stack frame and returns its r0, keeping the caller's r6-r10 (for callback helpers). */
+  callSubprogram?: (pc: number, args: bigint[]) => bigint;
 
   constructor(
     readonly helpers: ReadonlyArray<HelperFn | undefined>,
@@ -85,6 +89,14 @@ export class Machine {
     this.memory.reset();
     this.setReg(10, regionAddress(STACK_REGION, STACK_SIZE));
   }
+}
+
+/** High half of a subprogram address (`lddw src=4`): (FUNC_PTR_HI << 32) | slot. */
+export const FUNC_PTR_HI = 0xffff8000;
+
+/** The slot a subprogram address points to, or undefined for another value. */
+export function funcTarget(address: bigint): number | undefined {
+  return address >> 32n === BigInt(FUNC_PTR_HI) ? Number(address & 0xffffffffn) : undefined;
 }
 
 /** Something that runs a program on a Machine whose registers are set up; returns r0. */
@@ -166,13 +178,22 @@ export class Interpreter implements Executable {
     const p = program;
     for (let s = 0; s < p.slots; s++)
       if (p.op[s] === LDDW && p.src[s] !== 0) {
-        const v = resolvePseudo?.(p.src[s]!, p.imm[s]!, p.immHi[s]!);
+        const v =
+          p.src[s] === PseudoSrc.Func
+            ? (BigInt(FUNC_PTR_HI) << 32n) | BigInt((s + p.imm[s]! + 1) >>> 0)
+            : resolvePseudo?.(p.src[s]!, p.imm[s]!, p.immHi[s]!);
         if (v === undefined) throw new VmError(s, `unsupported lddw pseudo source ${p.src[s]}`);
         this.pseudo[s] = v;
       }
   }
 
   execute(m: Machine): bigint {
+    m.executed = 0;
+    return this.run(m, 0, 0);
+  }
+
+  /** Runs from `start` on frame `base` until that frame exits. */
+  private run(m: Machine, start: number, base: number): bigint {
     const { op: OP, dst: DST, src: SRC, off: OFF, imm: IMM, immHi: IMMHI, slots } = this.program;
     const lo = m.lo;
     const hi = m.hi;
@@ -180,12 +201,24 @@ export class Interpreter implements Executable {
     // Kept below 2^30 so the counter stays a small integer in the hot loop.
     const budget = Math.min(m.budget, 0x3fffffff);
     const pseudo = this.pseudo;
-    let pc = 0;
-    let executed = 0;
+    let pc = start;
+    let executed = m.executed;
     // Call frames: return pc and saved r6-r9 of each caller.
     const retPc: number[] = [];
     const saved: number[] = [];
-    let depth = 0;
+    let depth = base;
+    const outer = m.callSubprogram;
+    m.callSubprogram = (target, args) => {
+      if (depth + 1 >= MAX_FRAMES) throw new VmError(target, 'too many nested calls');
+      const keep = [6, 7, 8, 9, 10].map((r) => m.reg(r));
+      args.forEach((v, i) => m.setReg(i + 1, v));
+      m.setReg(10, regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * (depth + 1)));
+      m.executed = executed;
+      const r0 = this.run(m, target, depth + 1);
+      executed = m.executed;
+      keep.forEach((v, i) => m.setReg(i + 6, v));
+      return r0;
+    };
     for (;;) {
       if (pc >= slots || pc < 0) throw new VmError(pc, 'jump out of the program');
       if (++executed > budget) {
@@ -363,8 +396,9 @@ export class Interpreter implements Executable {
             break;
           }
           if (jop === JmpOp.EXIT) {
-            if (depth === 0) {
+            if (depth === base) {
               m.executed = executed;
+              m.callSubprogram = outer;
               return m.reg(0);
             }
             depth--;
@@ -401,6 +435,7 @@ export class Interpreter implements Executable {
             if (!helper) throw new VmError(pc, `unknown helper ${id}`);
             m.executed = executed;
             m.setReg(0, helper(m));
+            executed = m.executed;
             for (let r = 1; r <= 5; r++) {
               lo[r] = 0;
               hi[r] = 0;

@@ -247,14 +247,14 @@ describe('newer builtins', () => {
 describe('what is not implemented is a located error', () => {
   it('names the construct and its place', () => {
     const options = testOptions();
-    const source = 'kprobe:vfs_read { @x = kaddr("jiffies"); }';
+    const source = 'kprobe:vfs_read { @c[1] = count(); for ($kv : @c) { } }';
     expect(() => run(source, options)).toThrowError(CodegenError);
     try {
       run(source, options);
     } catch (e) {
       const [d] = (e as CodegenError).diagnostics;
-      expect(d.message).toMatch(/kaddr.*not implemented/);
-      expect(d.range?.start).toMatchObject({ line: 1, column: 24 });
+      expect(d.message).toMatch(/for loops over count\(\) maps.*not implemented/);
+      expect(d.range?.start).toMatchObject({ line: 1, column: 47 });
     }
   });
 });

@@ -2,6 +2,7 @@
 
 import type { Builtin, Call } from '../../../grammar/ast';
 import { unsupported } from '../errors';
+import { addressFunctions } from './addresses';
 import type { ProbeGen } from '../probe-gen';
 import type { Value } from '../value';
 import {
@@ -10,6 +11,7 @@ import {
   contextVariables,
   isArgumentVariable,
 } from './context';
+import { genLen } from '../foreach';
 import { join } from './join';
 import { miscFunctions } from './misc';
 import { outputFunctions } from './output';
@@ -19,11 +21,13 @@ import type { FunctionGen, Gen, VariableGen } from './types';
 
 const VARIABLES: Record<string, VariableGen> = { ...taskVariables, ...contextVariables };
 const FUNCTIONS: Record<string, FunctionGen> = {
+  ...addressFunctions,
   ...outputFunctions,
   ...textFunctions,
   ...miscFunctions,
   ...contextFunctions,
   join,
+  len: (g, node) => genLen(g, node),
 };
 
 export function genBuiltinVariable(g: ProbeGen, node: Builtin): Value {
