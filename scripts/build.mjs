@@ -1,9 +1,10 @@
-// Bundles the CLI and the public API into dist/ so that start-up loads one file.
+// Bundles the CLI and the public API into dist/ so that start-up loads one file; the
+// `bpfscope` executable is a small loader that runs the CLI bundle through V8's code cache.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, rmSync } from 'node:fs';
 
 const entries = {
-  bpfscope: 'src/cli/main.ts',
+  'bpfscope-main': 'src/cli/main.ts',
   api: 'src/api.ts',
   conformance: 'scripts/conformance.ts',
   bench: 'scripts/bench.ts',
@@ -22,5 +23,8 @@ await build({
   minify: true,
   keepNames: true,
   logLevel: 'warning',
-  banner: { js: '#!/usr/bin/env node' },
 });
+
+copyFileSync('scripts/cli-loader.cjs', 'dist/bpfscope.cjs');
+chmodSync('dist/bpfscope.cjs', 0o755);
+rmSync('dist/bpfscope-main.v8cache', { force: true });
