@@ -12,6 +12,7 @@ import type { CallCheck, MapArgumentInfo, Phase, ProbeContext } from '../../stdl
 import type { CompileOptions, ResolvedAttachPoint } from '../host';
 import type { MapValueKind, ScriptMapInfo } from '../program';
 import { INT64, NONE, UINT64, sizeOf, type Type } from '../types';
+import { charArrayType, declaresPlainCharArray } from './char_array';
 import { FIRST_COLUMN, Locator, shift, span } from './locations';
 import { keyPartType, mergeTypes, storedValueType, valueKindType } from './maps';
 import { messages } from './messages';
@@ -160,7 +161,11 @@ export class Checker {
     if (!format) return null;
     const fields = format.fields
       .filter((f) => !f.name.startsWith('common_'))
-      .map((f) => ({ name: f.name, type: f.type, offset: f.offset }));
+      .map((f) => ({
+        name: f.name,
+        type: declaresPlainCharArray(f.declaration) ? charArrayType(f.size) : f.type,
+        offset: f.offset,
+      }));
     return {
       kind: 'pointer',
       to: {

@@ -2,6 +2,7 @@
 // laid out with C rules (fields at their alignment, size padded to the largest alignment).
 
 import type { RecordDefinition, TypeName } from '../../grammar/ast';
+import { charArrayType, isPlainChar } from './char_array';
 import { alignmentOf, sizeOf, type IntSize, type RecordFieldType, type Type } from '../types';
 
 const SCRIPT_INTS: Record<string, Type> = {
@@ -102,8 +103,13 @@ export class RecordTable {
     let align = 1;
     for (const field of def.fields) {
       let type: Type = this.fieldType(field.type) ?? { kind: 'int', size: 8, signed: true };
-      for (const length of [...field.arrayLengths].reverse())
-        type = { kind: 'array', element: type, length };
+      let lengths = [...field.arrayLengths].reverse();
+      const plainChar = field.type.pointerDepth === 0 && !field.type.record;
+      if (lengths.length > 0 && plainChar && isPlainChar(field.type.name)) {
+        type = charArrayType(lengths[0]);
+        lengths = lengths.slice(1);
+      }
+      for (const length of lengths) type = { kind: 'array', element: type, length };
       const a = alignmentOf(type);
       align = Math.max(align, a);
       if (def.union) {

@@ -542,6 +542,18 @@ class Engine {
     const doneAt = exitTs - 4_000n > issueAt ? exitTs - 4_000n : exitTs;
     const task = this.task(thread);
     const common = { dev: NVME_DEV, sector, nr_sector: nr, rwbs, cmd: '' };
+    // Accounting brackets the request: start when it is queued, done when it completes.
+    const request = this.object('request', sector);
+    for (const func of ['blk_account_io_start', '__blk_account_io_start'])
+      this.kernelFunction(func, [request], 0n, issueAt - 1_500n, thread.cpu, task, [
+        'blk_mq_submit_bio',
+        'submit_bio',
+      ]);
+    for (const func of ['blk_account_io_done', '__blk_account_io_done'])
+      this.kernelFunction(func, [request, doneAt], 0n, doneAt, thread.cpu, this.idle[thread.cpu]!, [
+        'blk_mq_end_request',
+        'nvme_irq',
+      ]);
     this.tracepoint('block', 'block_rq_insert', issueAt - 1_000n, thread.cpu, task, {
       ...common,
       bytes: nr * 512,
@@ -556,6 +568,42 @@ class Engine {
       ...common,
       error: 0,
     });
+  }
+
+  /** A kernel function reached outside a system call's chain (block completion, softirq):
+   *  its kprobes and kretprobes fire at `ts` with `frames` as the callers on the stack. */
+  private kernelFunction(
+    func: string,
+    args: bigint[],
+    ret: bigint,
+    ts: bigint,
+    cpu: number,
+    task: TaskInfo,
+    frames: string[],
+  ): void {
+    const names = this.wanted.byFunction.get(func);
+    if (!names) return;
+    const image = this.config.image;
+    const kstack = image.kstack([func, ...frames]);
+    kstack[0] = image.kernel(func);
+    const sp = 0xffff_c900_0040_0000n;
+    for (const name of names.kprobe) {
+      const ctx = buildPtRegs({ args, ip: image.kernel(func) + 1n, sp });
+      this.emit(makeEvent(name, ts, cpu, task, ctx, [], { kstack }));
+    }
+    for (const name of names.kfunc)
+      this.emit(makeEvent(name, ts, cpu, task, u64s(args), [], { kstack }));
+    const returnIp = kstack[1] ?? image.kernel('do_syscall_64') + 0x40n;
+    for (const name of names.kretprobe) {
+      const ctx = buildPtRegs({ retval: ret, ip: returnIp, sp });
+      this.emit(makeEvent(name, ts + 200n, cpu, task, ctx, [], { kstack: kstack.slice(1) }));
+    }
+    for (const name of names.kretfunc)
+      this.emit(
+        makeEvent(name, ts + 200n, cpu, task, u64s([...args, ret]), [], {
+          kstack: kstack.slice(1),
+        }),
+      );
   }
 
   private runLibraryCall(thread: ThreadState, op: Extract<Op, { k: 'ucall' }>, t: bigint): bigint {

@@ -88,6 +88,33 @@ export const KERNEL_FUNCTIONS: readonly string[] = [
   '__x64_sys_execve',
   '__x64_sys_clone',
   '__x64_sys_exit_group',
+  // Appended so that the addresses above stay put.
+  'blk_account_io_start',
+  '__blk_account_io_start',
+  '__blk_account_io_done',
+  'cap_capable',
+  'lookup_fast',
+  'd_lookup',
+  'vfs_create',
+  'vfs_readv',
+  'vfs_writev',
+  'tcp_connect',
+  'tcp_set_state',
+  'tcp_retransmit_skb',
+  'tcp_v4_syn_recv_sock',
+  'tcp_v6_syn_recv_sock',
+  'tcp_v6_connect',
+  'unix_stream_read_actor',
+  'md_flush_request',
+  'oom_kill_process',
+  'swap_readpage',
+  'xfs_file_read_iter',
+  'xfs_file_write_iter',
+  'xfs_file_open',
+  'xfs_file_fsync',
+  'blk_mq_submit_bio',
+  'blk_mq_end_request',
+  'nvme_irq',
 ];
 
 export interface UserBinary {
@@ -158,6 +185,42 @@ export const BINARIES: readonly UserBinary[] = [
       'nanosleep',
       '_IO_file_xsputn',
       'qsort',
+      'gethostbyname',
+      'gethostbyname2',
+    ],
+  },
+  {
+    path: LIBRARY_PATHS.libpthread!,
+    base: 0x7f3a_1c60_0000n,
+    functions: ['pthread_create', 'pthread_join', 'pthread_mutex_lock', 'pthread_mutex_unlock'],
+  },
+  {
+    path: LIBRARY_PATHS.libssl!,
+    base: 0x7f3a_1c80_0000n,
+    functions: [
+      'SSL_new',
+      'SSL_free',
+      'SSL_accept',
+      'SSL_do_handshake',
+      'SSL_read',
+      'SSL_write',
+      'SSL_shutdown',
+    ],
+  },
+  {
+    path: LIBRARY_PATHS.libcrypto!,
+    base: 0x7f3a_1ca0_0000n,
+    functions: [
+      'EVP_DigestUpdate',
+      'RSA_sign',
+      'RSA_verify',
+      'rsa_ossl_public_encrypt',
+      'rsa_ossl_public_decrypt',
+      'rsa_ossl_private_encrypt',
+      'rsa_ossl_private_decrypt',
+      'ossl_ecdsa_sign',
+      'ossl_ecdsa_verify',
+      'ossl_ecdh_compute_key',
     ],
   },
   {
@@ -275,6 +338,7 @@ export const BINARIES: readonly UserBinary[] = [
       'oid_object_info_extended',
       'unpack_entry',
       'inflate',
+      'preload_thread',
     ],
   },
   {
@@ -307,6 +371,18 @@ export const USDT_PROBES: ReadonlyMap<string, readonly string[]> = new Map([
 
 const FUNCTION_SPAN = 0x400n;
 
+function userFunctionAddress(binary: UserBinary, index: number): bigint {
+  return binary.base + 0x1000n + BigInt(index) * FUNCTION_SPAN + BigInt((index * 0x50) % 0x100);
+}
+
+/** Where a user function starts, for workloads that pass code addresses (thread entry points). */
+export function userFunction(path: string, name: string): bigint {
+  const binary = BINARIES.find((b) => b.path === path);
+  const index = binary?.functions.indexOf(name) ?? -1;
+  if (!binary || index < 0) throw new Error(`simulator: unknown user function ${path}:${name}`);
+  return userFunctionAddress(binary, index);
+}
+
 export class MachineImage {
   readonly symbols = new SymbolMap();
   private readonly kernelAddress = new Map<string, bigint>();
@@ -322,8 +398,7 @@ export class MachineImage {
     });
     for (const binary of BINARIES) {
       binary.functions.forEach((name, i) => {
-        const address =
-          binary.base + 0x1000n + BigInt(i) * FUNCTION_SPAN + BigInt((i * 0x50) % 0x100);
+        const address = userFunctionAddress(binary, i);
         this.userAddress.set(`${binary.path}:${name}`, address);
         this.symbols.add({ name, address, size: 0x300, kernel: false });
       });
@@ -365,6 +440,23 @@ export interface KernelCall {
   ret: bigint;
 }
 
+const O_CREAT = 0o100n;
+const O_EXCL = 0o200n;
+const PROT_WRITE = 2n;
+const MAP_PRIVATE = 2n;
+const TCP_SYN_SENT = 2n;
+const CAP_SYS_ADMIN = 21n;
+const CAP_OPT_NOAUDIT = 2n;
+
+/** The dcache lookup of a path walk: `lookup_fast(nameidata)` returns the cached dentry. */
+function pathLookup(objectAddress: (kind: string, n: bigint) => bigint): KernelCall {
+  return {
+    func: 'lookup_fast',
+    args: [objectAddress('nameidata', 0n)],
+    ret: objectAddress('dentry', 0n),
+  };
+}
+
 export function kernelCallsFor(
   name: string,
   args: readonly bigint[],
@@ -391,7 +483,11 @@ export function kernelCallsFor(
     case 'writev':
       calls.push({ func: 'ksys_write', args: [fd, args[1] ?? 0n, args[2] ?? 0n], ret });
       if (ret >= 0n)
-        calls.push({ func: 'vfs_write', args: [file, args[1] ?? 0n, args[2] ?? 0n, pos], ret });
+        calls.push({
+          func: name === 'writev' ? 'vfs_writev' : 'vfs_write',
+          args: [file, args[1] ?? 0n, args[2] ?? 0n, pos],
+          ret,
+        });
       break;
     case 'openat':
       calls.push({
@@ -399,6 +495,19 @@ export function kernelCallsFor(
         args: [args[0] ?? 0n, args[1] ?? 0n, objectAddress('how', 0n)],
         ret,
       });
+      calls.push(pathLookup(objectAddress));
+      if (ret >= 0n && ((args[2] ?? 0n) & O_CREAT) !== 0n)
+        calls.push({
+          func: 'vfs_create',
+          args: [
+            objectAddress('mnt_idmap', 0n),
+            objectAddress('inode', 0n),
+            objectAddress('dentry', ret),
+            args[3] ?? 0n,
+            ((args[2] ?? 0n) & O_EXCL) !== 0n ? 1n : 0n,
+          ],
+          ret: 0n,
+        });
       if (ret >= 0n) {
         calls.push({
           func: 'vfs_open',
@@ -452,8 +561,17 @@ export function kernelCallsFor(
       break;
     case 'connect':
       calls.push({ func: 'tcp_v4_connect', args: [sock, args[1] ?? 0n, args[2] ?? 0n], ret });
+      calls.push({ func: 'tcp_set_state', args: [sock, TCP_SYN_SENT], ret: 0n });
+      calls.push({ func: 'tcp_connect', args: [sock], ret: 0n });
       break;
     case 'accept4':
+      // The handshake completed in softirq before accept(); modelled here, on the listener.
+      if (ret >= 0n)
+        calls.push({
+          func: 'tcp_v4_syn_recv_sock',
+          args: [sock, objectAddress('skb', ret), objectAddress('request_sock', ret), 0n, 0n, 0n],
+          ret: objectAddress('sock', ret),
+        });
       calls.push({
         func: 'inet_csk_accept',
         args: [sock, args[3] ?? 0n, objectAddress('err', 0n), 0n],
@@ -483,6 +601,7 @@ export function kernelCallsFor(
       break;
     case 'newfstatat':
     case 'statx':
+      calls.push(pathLookup(objectAddress));
       calls.push({
         func: 'vfs_statx',
         args: [
@@ -538,6 +657,19 @@ export function kernelCallsFor(
       calls.push({ func: 'do_wait', args: [objectAddress('wait_opts', 0n)], ret });
       break;
     case 'mmap':
+      // Private writable mappings are charged against overcommit, which asks whether the
+      // task has CAP_SYS_ADMIN without auditing the check (security_vm_enough_memory_mm).
+      if (((args[2] ?? 0n) & PROT_WRITE) !== 0n && ((args[3] ?? 0n) & MAP_PRIVATE) !== 0n)
+        calls.push({
+          func: 'cap_capable',
+          args: [
+            objectAddress('cred', 0n),
+            objectAddress('user_ns', 0n),
+            CAP_SYS_ADMIN,
+            CAP_OPT_NOAUDIT,
+          ],
+          ret: 0n,
+        });
       calls.push({
         func: 'do_mmap',
         args: [

@@ -1,5 +1,6 @@
 // Building blocks for workloads: syscall constants and small op constructors.
 
+import { LIBRARY_PATHS } from '../attach';
 import type { SyscallArg } from '../syscall_events';
 import type { ComputeOp, Frame, LibraryCallOp, SyscallOp } from './model';
 import type { Rng } from './rng';
@@ -28,7 +29,9 @@ export const E = {
   ECONNRESET: 104,
   EINPROGRESS: 115,
 } as const;
-export const LIBC = '/lib/x86_64-linux-gnu/libc.so.6';
+export const LIBC = LIBRARY_PATHS.libc!;
+export const LIBPTHREAD = LIBRARY_PATHS.libpthread!;
+export const LIBSSL = LIBRARY_PATHS.libssl!;
 
 /** A user buffer address that looks like a heap pointer. */
 export function heapPtr(rng: Rng): bigint {

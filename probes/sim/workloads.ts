@@ -11,12 +11,15 @@ import {
   ioSize,
   lib,
   LIBC,
+  LIBPTHREAD,
+  LIBSSL,
   loaderPreamble,
   O,
   stackPtr,
   sys,
   zeroed,
 } from './ops';
+import { userFunction } from './images';
 import type { Rng } from './rng';
 
 const NGINX = '/usr/sbin/nginx';
@@ -55,7 +58,11 @@ function nginxWorker(ctx: BehaviorContext): Action {
   const conn = ctx.openFd();
   ops.push(sys('accept4', [6, zeroed(16), zeroed(4), O.NONBLOCK], conn, rng.ns(7_000, 0.4)));
   const reqBytes = Math.round(rng.lognormal(420, 0.5));
+  // HTTPS: the TLS handshake, then the request decrypted by SSL_read around the socket read.
+  const ssl = 0x5610_0c00_0000n + BigInt(conn) * 0x1000n;
+  ops.push(lib('SSL_do_handshake', [ssl], 1, rng.ns(180_000, 0.4), LIBSSL));
   ops.push(sys('recvfrom', [conn, heapPtr(rng), 1024, 0, 0, 0], reqBytes, rng.ns(5_000, 0.4)));
+  ops.push(lib('SSL_read', [ssl, heapPtr(rng), 16_384], reqBytes, rng.ns(9_000, 0.4), LIBSSL));
   ops.push(cpu(rng.ns(30_000, 0.7), [NGINX, 'ngx_http_process_request_line']));
   if (rng.chance(0.3)) ops.push(...allocations(rng, rng.int(1, 3)));
   const path = rng.weighted(STATIC_FILES);
@@ -82,7 +89,9 @@ function nginxWorker(ctx: BehaviorContext): Action {
       ),
     );
     ops.push(sys('newfstat', [fd, zeroed(144)], 0, rng.ns(1_500)));
-    ops.push(sys('writev', [conn, heapPtr(rng), 2], 250 + rng.int(0, 80), rng.ns(8_000)));
+    const header = 250 + rng.int(0, 80);
+    ops.push(lib('SSL_write', [ssl, heapPtr(rng), header], header, rng.ns(12_000, 0.4), LIBSSL));
+    ops.push(sys('writev', [conn, heapPtr(rng), 2], header, rng.ns(8_000)));
     const sent = rng.chance(0.01) ? -E.EPIPE : size;
     ops.push(
       sys(
@@ -320,6 +329,25 @@ const COMMANDS: readonly (readonly [Command, number])[] = [
   ],
   [
     {
+      argv: ['curl', '-s', 'https://api.example.com/health'],
+      exe: '/usr/bin/curl',
+      ops: (rng) => [
+        lib(
+          'getaddrinfo',
+          ['api.example.com', 'https', heapPtr(rng), stackPtr(rng)],
+          0,
+          rng.ns(4_000_000, 0.6),
+        ),
+        sys('socket', [2, 1 | O.NONBLOCK | O.CLOEXEC, 6], 3, rng.ns(4_000)),
+        sys('connect', [3, zeroed(16), 16], -E.EINPROGRESS, rng.ns(30_000)),
+        sys('write', [1, heapPtr(rng), 15], 15, rng.ns(6_000)),
+        sys('close', [3], 0, 900n),
+      ],
+    },
+    1,
+  ],
+  [
+    {
       argv: ['vim', 'notes.txt'],
       exe: '/usr/bin/vim.basic',
       ops: (rng) => [
@@ -514,6 +542,18 @@ function gitStatus(ctx: BehaviorContext): Action {
     sys('mmap', [0, 98_304, 1, 2, 3, 0], 0x7f3a_1c0a_0000n, rng.ns(4_000)),
     sys('close', [3], 0, 800n),
   );
+  // core.preloadIndex: worker threads stat the index entries.
+  const preload = userFunction(GIT, 'preload_thread');
+  for (let i = 0; i < 2; i++)
+    ops.push(
+      lib(
+        'pthread_create',
+        [stackPtr(rng), 0, preload, heapPtr(rng)],
+        0,
+        rng.ns(25_000),
+        LIBPTHREAD,
+      ),
+    );
   for (const src of SOURCES) {
     ops.push(sys('newfstatat', [AT_FDCWD, `src/${src}.c`, zeroed(144), 0x100], 0, rng.ns(2_500)));
     ops.push(lib('strlen', [`src/${src}.c`], 5 + src.length, 40n));
@@ -618,12 +658,92 @@ const daemons = (): ProcessSpec[] => [
   },
 ];
 
-const bashFrames = (): Frame[] => [
-  LIBC_START,
-  [BASH, 'main'],
-  [BASH, 'reader_loop'],
-  [BASH, 'read_command'],
-];
+const nginxWorkerProcess = (): ProcessSpec => ({
+  comm: 'nginx',
+  exe: NGINX,
+  uid: 33,
+  gid: 33,
+  fds: [5, 6, 8],
+  threads: [
+    {
+      behavior: nginxWorker,
+      baseStack: [
+        LIBC_START,
+        [NGINX, 'main'],
+        [NGINX, 'ngx_worker_process_cycle'],
+        [NGINX, 'ngx_process_events_and_timers'],
+      ],
+    },
+  ],
+});
+
+const postgresBackendProcess = (): ProcessSpec => ({
+  comm: 'postgres',
+  exe: POSTGRES,
+  uid: 112,
+  gid: 118,
+  fds: [9, 12],
+  threads: [
+    {
+      behavior: postgresBackend,
+      baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'PostgresMain']],
+    },
+  ],
+});
+
+const postgresCheckpointerProcess = (): ProcessSpec => ({
+  comm: 'postgres',
+  exe: POSTGRES,
+  uid: 112,
+  gid: 118,
+  fds: [4],
+  threads: [
+    {
+      behavior: postgresCheckpointer,
+      baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'BackgroundWriterMain']],
+    },
+  ],
+});
+
+/** An interactive bash of the user with `uid` (and the same gid). */
+const bashProcess = (home: string, uid: number): ProcessSpec => ({
+  comm: 'bash',
+  exe: BASH,
+  uid,
+  gid: uid,
+  threads: [
+    {
+      behavior: bashUser(home),
+      baseStack: [LIBC_START, [BASH, 'main'], [BASH, 'reader_loop'], [BASH, 'read_command']],
+    },
+  ],
+});
+
+const makeProcess = (): ProcessSpec => ({
+  comm: 'make',
+  exe: MAKE,
+  uid: 1000,
+  gid: 1000,
+  threads: [
+    {
+      behavior: makeDriver,
+      baseStack: [LIBC_START, [MAKE, 'main'], [MAKE, 'update_goal_chain']],
+    },
+  ],
+});
+
+const gitStatusProcess = (): ProcessSpec => ({
+  comm: 'git',
+  exe: GIT,
+  uid: 1000,
+  gid: 1000,
+  threads: [
+    {
+      behavior: gitStatus,
+      baseStack: [LIBC_START, [GIT, 'main'], [GIT, 'cmd_main'], [GIT, 'cmd_status']],
+    },
+  ],
+});
 
 export const WORKLOADS: readonly Workload[] = [
   {
@@ -631,95 +751,13 @@ export const WORKLOADS: readonly Workload[] = [
     description:
       'nginx workers serving static files, postgres backends and WAL, two bash users, sshd',
     processes: () => [
-      {
-        comm: 'nginx',
-        exe: NGINX,
-        uid: 33,
-        gid: 33,
-        fds: [5, 6, 8],
-        threads: [
-          {
-            behavior: nginxWorker,
-            baseStack: [
-              LIBC_START,
-              [NGINX, 'main'],
-              [NGINX, 'ngx_worker_process_cycle'],
-              [NGINX, 'ngx_process_events_and_timers'],
-            ],
-          },
-        ],
-      },
-      {
-        comm: 'nginx',
-        exe: NGINX,
-        uid: 33,
-        gid: 33,
-        fds: [5, 6, 8],
-        threads: [
-          {
-            behavior: nginxWorker,
-            baseStack: [
-              LIBC_START,
-              [NGINX, 'main'],
-              [NGINX, 'ngx_worker_process_cycle'],
-              [NGINX, 'ngx_process_events_and_timers'],
-            ],
-          },
-        ],
-      },
-      {
-        comm: 'postgres',
-        exe: POSTGRES,
-        uid: 112,
-        gid: 118,
-        fds: [9, 12],
-        threads: [
-          {
-            behavior: postgresBackend,
-            baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'PostgresMain']],
-          },
-        ],
-      },
-      {
-        comm: 'postgres',
-        exe: POSTGRES,
-        uid: 112,
-        gid: 118,
-        fds: [9, 12],
-        threads: [
-          {
-            behavior: postgresBackend,
-            baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'PostgresMain']],
-          },
-        ],
-      },
-      {
-        comm: 'postgres',
-        exe: POSTGRES,
-        uid: 112,
-        gid: 118,
-        fds: [4],
-        threads: [
-          {
-            behavior: postgresCheckpointer,
-            baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'BackgroundWriterMain']],
-          },
-        ],
-      },
-      {
-        comm: 'bash',
-        exe: BASH,
-        uid: 1000,
-        gid: 1000,
-        threads: [{ behavior: bashUser('/home/alice'), baseStack: bashFrames() }],
-      },
-      {
-        comm: 'bash',
-        exe: BASH,
-        uid: 1001,
-        gid: 1001,
-        threads: [{ behavior: bashUser('/home/bob'), baseStack: bashFrames() }],
-      },
+      nginxWorkerProcess(),
+      nginxWorkerProcess(),
+      postgresBackendProcess(),
+      postgresBackendProcess(),
+      postgresCheckpointerProcess(),
+      bashProcess('/home/alice', 1000),
+      bashProcess('/home/bob', 1001),
       ...daemons(),
     ],
   },
@@ -727,49 +765,10 @@ export const WORKLOADS: readonly Workload[] = [
     name: 'build',
     description: 'make compiling C sources with cc1 and linking with ld, git status in a loop',
     processes: () => [
-      {
-        comm: 'make',
-        exe: MAKE,
-        uid: 1000,
-        gid: 1000,
-        threads: [
-          {
-            behavior: makeDriver,
-            baseStack: [LIBC_START, [MAKE, 'main'], [MAKE, 'update_goal_chain']],
-          },
-        ],
-      },
-      {
-        comm: 'make',
-        exe: MAKE,
-        uid: 1000,
-        gid: 1000,
-        threads: [
-          {
-            behavior: makeDriver,
-            baseStack: [LIBC_START, [MAKE, 'main'], [MAKE, 'update_goal_chain']],
-          },
-        ],
-      },
-      {
-        comm: 'git',
-        exe: GIT,
-        uid: 1000,
-        gid: 1000,
-        threads: [
-          {
-            behavior: gitStatus,
-            baseStack: [LIBC_START, [GIT, 'main'], [GIT, 'cmd_main'], [GIT, 'cmd_status']],
-          },
-        ],
-      },
-      {
-        comm: 'bash',
-        exe: BASH,
-        uid: 1000,
-        gid: 1000,
-        threads: [{ behavior: bashUser('/home/alice'), baseStack: bashFrames() }],
-      },
+      makeProcess(),
+      makeProcess(),
+      gitStatusProcess(),
+      bashProcess('/home/alice', 1000),
       ...daemons(),
     ],
   },
@@ -777,39 +776,9 @@ export const WORKLOADS: readonly Workload[] = [
     name: 'database',
     description: 'a busy postgres: many backends, checkpointer fsyncs and block I/O, one psql user',
     processes: () => [
-      ...Array.from({ length: 6 }, () => ({
-        comm: 'postgres',
-        exe: POSTGRES,
-        uid: 112,
-        gid: 118,
-        fds: [9, 12],
-        threads: [
-          {
-            behavior: postgresBackend,
-            baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'PostgresMain']] as Frame[],
-          },
-        ],
-      })),
-      {
-        comm: 'postgres',
-        exe: POSTGRES,
-        uid: 112,
-        gid: 118,
-        fds: [4],
-        threads: [
-          {
-            behavior: postgresCheckpointer,
-            baseStack: [LIBC_START, [POSTGRES, 'main'], [POSTGRES, 'BackgroundWriterMain']],
-          },
-        ],
-      },
-      {
-        comm: 'bash',
-        exe: BASH,
-        uid: 1000,
-        gid: 1000,
-        threads: [{ behavior: bashUser('/home/alice'), baseStack: bashFrames() }],
-      },
+      ...Array.from({ length: 6 }, postgresBackendProcess),
+      postgresCheckpointerProcess(),
+      bashProcess('/home/alice', 1000),
       ...daemons(),
     ],
   },

@@ -147,6 +147,6 @@ describe('attach points', () => {
       '    int flags',
       '    umode_t mode',
     ]);
-    expect(host.listProbes('kprobe:vfs_rea*')).toEqual(['kprobe:vfs_read']);
+    expect(host.listProbes('kprobe:vfs_rea*')).toEqual(['kprobe:vfs_read', 'kprobe:vfs_readv']);
   });
 });

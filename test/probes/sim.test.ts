@@ -137,12 +137,76 @@ describe('simulated workloads', () => {
     expect(BigInt.asIntN(64, u64(r.ctx, PT_REGS.ax)) >= 0n).toBe(true);
   });
 
+  it('brackets each block request with blk_account_io_start and _done on the same request', () => {
+    const events = collect(
+      sim({ durationNs: 3_000_000_000n }),
+      'kprobe:blk_account_io_start',
+      'kprobe:blk_account_io_done',
+    );
+    const starts = events.filter((e) => e.probe === 'kprobe:blk_account_io_start');
+    const dones = events.filter((e) => e.probe === 'kprobe:blk_account_io_done');
+    expect(starts.length).toBeGreaterThan(0);
+    expect(dones.length).toBe(starts.length);
+    for (const d of dones) {
+      const rq = u64(d.ctx, PT_REGS.di);
+      const start = starts.find((s) => u64(s.ctx, PT_REGS.di) === rq);
+      expect(start).toBeDefined();
+      expect(d.ts > start!.ts).toBe(true);
+    }
+  });
+
+  it('fires the path-walk, creation, capability and TCP kernel functions', () => {
+    const probes = [
+      'kprobe:lookup_fast',
+      'kprobe:vfs_create',
+      'kprobe:cap_capable',
+      'kprobe:tcp_connect',
+      'kprobe:tcp_set_state',
+      'kprobe:tcp_v4_syn_recv_sock',
+    ];
+    const events = collect(sim({ durationNs: 3_000_000_000n }), ...probes);
+    for (const p of probes) expect(events.some((e) => e.probe === p)).toBe(true);
+    const cap = events.find((e) => e.probe === 'kprobe:cap_capable')!;
+    expect(u64(cap.ctx, PT_REGS.dx)).toBe(21n); // CAP_SYS_ADMIN
+    expect(u64(cap.ctx, PT_REGS.cx)).toBe(2n); // CAP_OPT_NOAUDIT
+    const state = events.find((e) => e.probe === 'kprobe:tcp_set_state')!;
+    expect(u64(state.ctx, PT_REGS.si)).toBe(2n); // TCP_SYN_SENT
+    const create = events.find((e) => e.probe === 'kprobe:vfs_create')!;
+    expect(u64(create.ctx, PT_REGS.cx)).toBe(0o600n); // the mode openat was given
+  });
+
+  it('runs nginx TLS through libssl and resolves names through libc', () => {
+    const events = collect(
+      sim({ durationNs: 10_000_000_000n }),
+      'uprobe:libssl:SSL_read',
+      'uretprobe:libssl:SSL_write',
+      'uprobe:libc:getaddrinfo',
+    );
+    const libssl = '/lib/x86_64-linux-gnu/libssl.so.3';
+    const read = events.find((e) => e.probe === `uprobe:${libssl}:SSL_read`)!;
+    expect(read.comm).toBe('nginx');
+    expect(u64(read.ctx, PT_REGS.dx)).toBe(16_384n);
+    const write = events.find((e) => e.probe === `uretprobe:${libssl}:SSL_write`)!;
+    expect(u64(write.ctx, PT_REGS.ax)).toBeGreaterThan(0n);
+    const lookup = events.find((e) => e.probe.endsWith('libc.so.6:getaddrinfo'))!;
+    expect(lookup.comm).toBe('curl');
+    expect(readCString(lookup, u64(lookup.ctx, PT_REGS.di))).toBe('api.example.com');
+  });
+
+  it('starts git preload threads through libpthread at a symbolized entry point', () => {
+    const source = sim({ workload: 'build', durationNs: 3_000_000_000n });
+    const events = collect(source, 'uprobe:libpthread:pthread_create');
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0]!.comm).toBe('git');
+    expect(source.symbols.symbolize(u64(events[0]!.ctx, PT_REGS.dx), false)).toBe('preload_thread');
+  });
+
   it('returns the command line from uretprobe:/bin/bash:readline', () => {
     const events = collect(sim({ durationNs: 3_000_000_000n }), 'uretprobe:/bin/bash:readline');
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) {
       expect(e.comm).toBe('bash');
-      expect(readCString(e, u64(e.ctx, PT_REGS.ax))).toMatch(/^(ls|cat|grep|ps|vim) /);
+      expect(readCString(e, u64(e.ctx, PT_REGS.ax))).toMatch(/^(ls|cat|grep|ps|vim|curl) /);
     }
   });
 
