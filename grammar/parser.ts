@@ -14,30 +14,10 @@ import { errorRange, type ScannedToken } from './lexer';
 import { wrapInt64 } from './literals';
 import { GatedAlternationLookahead } from './lookahead';
 import { NodeFactory, span } from './nodes';
+import { binaryPrecedence } from './precedence';
 import * as T from './tokens';
 
 const intTypeName = /^u?int(8|16|32|64)$/;
-
-const binaryPrecedence: Record<A.BinaryOperator, number> = {
-  '||': 1,
-  '&&': 2,
-  '|': 3,
-  '^': 4,
-  '&': 5,
-  '==': 6,
-  '!=': 6,
-  '<': 7,
-  '<=': 7,
-  '>': 7,
-  '>=': 7,
-  '<<': 8,
-  '>>': 8,
-  '+': 9,
-  '-': 9,
-  '*': 10,
-  '/': 10,
-  '%': 10,
-};
 
 const MAX_PARAM = (1n << 63n) - 1n;
 

@@ -4,29 +4,10 @@
 
 import type * as A from './ast';
 import { quoteString } from './literals';
+import { binaryPrecedence } from './precedence';
 
 const INDENT = '  ';
 
-const binaryPrecedence: Record<A.BinaryOperator, number> = {
-  '||': 1,
-  '&&': 2,
-  '|': 3,
-  '^': 4,
-  '&': 5,
-  '==': 6,
-  '!=': 6,
-  '<': 7,
-  '<=': 7,
-  '>': 7,
-  '>=': 7,
-  '<<': 8,
-  '>>': 8,
-  '+': 9,
-  '-': 9,
-  '*': 10,
-  '/': 10,
-  '%': 10,
-};
 const TERNARY = 0;
 const PREFIX = 11;
 const POSTFIX = 12;

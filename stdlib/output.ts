@@ -27,13 +27,13 @@ function fitsConversion(conversion: FormatConversion, type: Type): boolean {
 }
 
 /** printf/cat/system: a literal format and arguments that match its conversions. */
-function checkFormatted(c: CallCheck): void {
+function checkFormatted(c: CallCheck): Type {
   notAsValue(c);
-  if (!argumentRange(c, 1, Infinity)) return;
+  if (!argumentRange(c, 1, Infinity)) return NONE;
   const format = c.literalString(c.call.args[0]);
   if (format === undefined) {
     c.error(messages.expectsStringLiteral(c.call.name, c.argTypes[0]), c.call.range, 'early');
-    return;
+    return NONE;
   }
   const given = c.call.args.length - 1;
   // `%%` is a literal percent (0.17 counted `%%d` as a conversion: a data-losing bug the
@@ -45,11 +45,11 @@ function checkFormatted(c: CallCheck): void {
       c.call.range,
       'final',
     );
-    return;
+    return NONE;
   }
   if (given > conversions.length) {
     c.error(messages.printfTooMany(c.call.name, given, conversions.length), c.call.range, 'final');
-    return;
+    return NONE;
   }
   // 0.17 reports only the first argument that does not fit.
   const bad = conversions.findIndex(
@@ -62,6 +62,7 @@ function checkFormatted(c: CallCheck): void {
     const type = c.argTypes[bad + 1];
     c.error(messages.printfArgType(c.call.name, text, wanted, type), c.call.range, 'final');
   }
+  return NONE;
 }
 
 function checkPrint(c: CallCheck): Type {
@@ -92,26 +93,27 @@ function checkPrint(c: CallCheck): Type {
   return NONE;
 }
 
+/** clear/zero: a statement on one whole map. */
+function checkWholeMapStatement(c: CallCheck): Type {
+  notAsValue(c);
+  if (argumentRange(c, 1, 1)) wholeMap(c);
+  return NONE;
+}
+
 export const outputFunctions: BuiltinFunction[] = [
   {
     kind: 'function',
     name: 'printf',
     statementOnly: true,
     formatArgument: 0,
-    check(c) {
-      checkFormatted(c);
-      return NONE;
-    },
+    check: checkFormatted,
   },
   {
     kind: 'function',
     name: 'cat',
     statementOnly: true,
     formatArgument: 0,
-    check(c) {
-      checkFormatted(c);
-      return NONE;
-    },
+    check: checkFormatted,
   },
   {
     kind: 'function',
@@ -119,10 +121,7 @@ export const outputFunctions: BuiltinFunction[] = [
     statementOnly: true,
     unsafe: true,
     formatArgument: 0,
-    check(c) {
-      checkFormatted(c);
-      return NONE;
-    },
+    check: checkFormatted,
   },
   {
     kind: 'function',
@@ -149,22 +148,14 @@ export const outputFunctions: BuiltinFunction[] = [
     name: 'clear',
     mapArgument: 'whole',
     statementOnly: true,
-    check(c) {
-      notAsValue(c);
-      if (argumentRange(c, 1, 1)) wholeMap(c);
-      return NONE;
-    },
+    check: checkWholeMapStatement,
   },
   {
     kind: 'function',
     name: 'zero',
     mapArgument: 'whole',
     statementOnly: true,
-    check(c) {
-      notAsValue(c);
-      if (argumentRange(c, 1, 1)) wholeMap(c);
-      return NONE;
-    },
+    check: checkWholeMapStatement,
   },
   {
     kind: 'function',

@@ -164,17 +164,9 @@ export function compareValues(
   const temp = g.own(left);
   const reg = g.regs.read(temp, Reg.R0);
   const yes = g.e.newLabel();
-  const done = g.e.newLabel();
   g.e.jump(jumpOp(op, signed), reg, g.operand(right, Reg.R1), yes);
   g.release(right);
-  const out = g.regs.target(temp, Reg.R0);
-  g.e.movConst(out, 0n);
-  g.e.goto(done);
-  g.e.bind(yes);
-  g.e.movConst(out, 1n);
-  g.e.bind(done);
-  g.regs.write(temp, out);
-  return inTemp(temp);
+  return g.truthValue(temp, false, yes);
 }
 
 export function genUnary(g: ProbeGen, node: Unary, gen: (e: Expression) => Value): Value {

@@ -105,23 +105,13 @@ function genLogical(
   node: Extract<Expression, { kind: 'Binary' }>,
   gen: (e: Expression) => Value,
 ): Value {
-  const op = node.operator;
-  {
-    const temp = g.regs.alloc();
-    const out = g.regs.target(temp, Reg.R0);
-    const done = g.e.newLabel();
-    const shortCircuit = op === '||';
-    const decided = g.e.newLabel();
-    branch(g, node.left, decided, shortCircuit, gen);
-    branch(g, node.right, decided, shortCircuit, gen);
-    g.e.movConst(out, shortCircuit ? 0n : 1n);
-    g.e.goto(done);
-    g.e.bind(decided);
-    g.e.movConst(out, shortCircuit ? 1n : 0n);
-    g.e.bind(done);
-    g.regs.write(temp, out);
-    return inTemp(temp);
-  }
+  const temp = g.regs.alloc();
+  // `||` is decided (true) by the first true side, `&&` (false) by the first false one.
+  const shortCircuit = node.operator === '||';
+  const decided = g.e.newLabel();
+  branch(g, node.left, decided, shortCircuit, gen);
+  branch(g, node.right, decided, shortCircuit, gen);
+  return g.truthValue(temp, !shortCircuit, decided);
 }
 
 function genOperator(

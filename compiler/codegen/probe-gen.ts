@@ -5,7 +5,7 @@
 import type { Expression, Node } from '../../grammar/ast';
 import type { CheckedProbe, CheckedProgram } from '../check/checked';
 import type { ResolvedAttachPoint } from '../host';
-import { AluOp, Reg, Size } from '../isa/opcode';
+import { AluOp, Reg, Size, sizeField } from '../isa/opcode';
 import type { Type } from '../types';
 import { Emitter, type Label, type Operand } from './emitter';
 import { Frame } from './frame';
@@ -95,6 +95,22 @@ export class ProbeGen {
 
   release(value: Value): void {
     if (value.kind === 'temp') this.regs.release(value.temp);
+  }
+
+  /**
+   * Ends a test compiled to jumps as a 0/1 value in `temp`: code that falls through to here
+   * gives `fallthrough`, code that jumped to `jumped` gives the opposite.
+   */
+  truthValue(temp: Temp, fallthrough: boolean, jumped: Label): Value {
+    const out = this.regs.target(temp, Reg.R0);
+    const done = this.e.newLabel();
+    this.e.movConst(out, fallthrough ? 1n : 0n);
+    this.e.goto(done);
+    this.e.bind(jumped);
+    this.e.movConst(out, fallthrough ? 0n : 1n);
+    this.e.bind(done);
+    this.regs.write(temp, out);
+    return inTemp(temp);
   }
 
   /** Runs `op` on the temp's register (loading/storing a spilled temp around it). */
@@ -260,18 +276,4 @@ export function alignedChunk(left: number, ...offsets: number[]): 1 | 2 | 4 | 8 
     if (size <= left && offsets.every((o) => ((o % size) + size) % size === 0)) return size;
   }
   return 1;
-}
-
-export function sizeField(size: number): Size {
-  switch (size) {
-    case 1:
-      return Size.B;
-    case 2:
-      return Size.H;
-    case 4:
-      return Size.W;
-    case 8:
-      return Size.DW;
-  }
-  throw new Error(`internal: no load/store of ${size} bytes`);
 }

@@ -4,7 +4,7 @@
 import type { Expression } from '../../grammar/ast';
 import { JmpOp, Reg, Size } from '../isa/opcode';
 import type { ProbeGen } from './probe-gen';
-import { inTemp, type Value } from './value';
+import type { Value } from './value';
 
 /** A string side: bytes on the stack, or literal bytes known at compile time. */
 export type StringSide = { offset: number } | { bytes: Uint8Array };
@@ -33,7 +33,6 @@ export function stringsEqual(g: ProbeGen, a: StringSide, b: StringSide, n: numbe
   const [mem, other] = 'offset' in a ? [a, b] : [b as { offset: number }, a];
   const differ = g.e.newLabel();
   const same = g.e.newLabel();
-  const done = g.e.newLabel();
   for (let i = 0; i < n; i++) {
     g.e.load(Size.B, Reg.R1, Reg.R10, mem.offset + i);
     if ('bytes' in other) {
@@ -46,14 +45,6 @@ export function stringsEqual(g: ProbeGen, a: StringSide, b: StringSide, n: numbe
       if (i < n - 1) g.e.jump(JmpOp.JEQ, Reg.R1, { imm: 0 }, same);
     }
   }
-  const temp = g.regs.alloc();
-  const out = g.regs.target(temp, Reg.R0);
   g.e.bind(same);
-  g.e.movConst(out, 1n);
-  g.e.goto(done);
-  g.e.bind(differ);
-  g.e.movConst(out, 0n);
-  g.e.bind(done);
-  g.regs.write(temp, out);
-  return inTemp(temp);
+  return g.truthValue(g.regs.alloc(), true, differ);
 }

@@ -92,6 +92,26 @@ export function sizeInBytes(size: Size): 1 | 2 | 4 | 8 {
   }
 }
 
+/** How many bytes a load/store opcode moves: its size field in bytes. */
+export function accessSize(opcode: number): 1 | 2 | 4 | 8 {
+  return sizeInBytes((opcode & SIZE_MASK) as Size);
+}
+
+/** The size field of a load/store of `bytes` bytes (1, 2, 4 or 8). */
+export function sizeField(bytes: number): Size {
+  switch (bytes) {
+    case 1:
+      return Size.B;
+    case 2:
+      return Size.H;
+    case 4:
+      return Size.W;
+    case 8:
+      return Size.DW;
+  }
+  throw new Error(`internal: no load/store of ${bytes} bytes`);
+}
+
 /** Atomic operations, in the imm field of an ATOMIC store. */
 export const enum AtomicOp {
   ADD = 0x00,

@@ -6,6 +6,7 @@
 // callx or legacy packet loads are left to the interpreter.
 
 import {
+  accessSize,
   AluOp,
   CallSrc,
   CLASS_MASK,
@@ -248,7 +249,7 @@ function emit(
       return `if (${condition(jop, cls === Class.JMP32, dl, dh, bl, bh)}) { pc = ${target}; continue; }`;
     }
     case Class.LDX: {
-      const size = kernels.loadSize(op);
+      const size = accessSize(op);
       const signed = (op & MODE_MASK) === Mode.MEMSX;
       let load: string;
       switch (size) {
@@ -272,7 +273,7 @@ function emit(
     }
     case Class.ST:
     case Class.STX: {
-      const size = kernels.loadSize(op);
+      const size = accessSize(op);
       if (cls === Class.STX && (op & MODE_MASK) === Mode.ATOMIC)
         return generic(
           `k.atomic(m, ${pc}, ${d}, ${s}, ${off}, ${size}, ${imm})`,

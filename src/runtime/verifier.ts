@@ -7,6 +7,7 @@
 
 import type { Instruction } from '../../compiler/isa/instruction';
 import {
+  accessSize,
   AluOp,
   ATOMIC_FETCH,
   AtomicOp,
@@ -19,8 +20,6 @@ import {
   Mode,
   OP_MASK,
   PseudoSrc,
-  SIZE_MASK,
-  Size,
   SOURCE_MASK,
   Source,
 } from '../../compiler/isa/opcode';
@@ -305,19 +304,6 @@ const CMP_OPS: Record<number, CmpOp> = {
   [JmpOp.JSLE]: 'sle',
   [JmpOp.JSET]: 'set',
 };
-
-function sizeOf(opcode: number): number {
-  switch (opcode & SIZE_MASK) {
-    case Size.B:
-      return 1;
-    case Size.H:
-      return 2;
-    case Size.W:
-      return 4;
-    default:
-      return 8;
-  }
-}
 
 function describe(r: RegState): string {
   if (r.t === 'uninit') return 'uninit';
@@ -819,7 +805,7 @@ class Verifier {
   }
 
   private ldx(pc: number, insn: Instruction, state: State): void {
-    const size = sizeOf(insn.opcode);
+    const size = accessSize(insn.opcode);
     const signed = (insn.opcode & MODE_MASK) === Mode.MEMSX;
     if (insn.imm !== 0) this.fail(pc, 'BPF_LDX uses reserved fields');
     const base = this.checkAccess(pc, state, insn.src, insn.offset, size, false);
@@ -842,7 +828,7 @@ class Verifier {
   }
 
   private store(pc: number, insn: Instruction, state: State): void {
-    const size = sizeOf(insn.opcode);
+    const size = accessSize(insn.opcode);
     const isStx = (insn.opcode & CLASS_MASK) === Class.STX;
     const atomic = isStx && (insn.opcode & MODE_MASK) === Mode.ATOMIC;
     if (atomic) {

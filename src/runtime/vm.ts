@@ -6,6 +6,7 @@
 import { decode } from '../../compiler/isa/encode';
 import type { Instruction } from '../../compiler/isa/instruction';
 import {
+  accessSize,
   AluOp,
   ATOMIC_FETCH,
   AtomicOp,
@@ -18,8 +19,6 @@ import {
   Mode,
   OP_MASK,
   PseudoSrc,
-  SIZE_MASK,
-  Size,
   SOURCE_MASK,
   Source,
 } from '../../compiler/isa/opcode';
@@ -151,19 +150,6 @@ export class DecodedProgram {
  * program sees; returns undefined for a plain constant.
  */
 export type PseudoResolver = (src: number, imm: number, immHi: number) => bigint | undefined;
-
-function loadSize(opcode: number): number {
-  switch (opcode & SIZE_MASK) {
-    case Size.B:
-      return 1;
-    case Size.H:
-      return 2;
-    case Size.W:
-      return 4;
-    default:
-      return 8;
-  }
-}
 
 /** The interpreter. */
 export class Interpreter implements Executable {
@@ -463,7 +449,7 @@ export class Interpreter implements Executable {
           break;
         }
         case Class.LDX: {
-          const size = loadSize(opcode);
+          const size = accessSize(opcode);
           const view = access(mem, pc, lo[SRC[pc]!]!, hi[SRC[pc]!]!, OFF[pc]!, size, false);
           const at = scratch[0]!;
           const signed = (opcode & MODE_MASK) === Mode.MEMSX;
@@ -489,7 +475,7 @@ export class Interpreter implements Executable {
         }
         case Class.ST:
         case Class.STX: {
-          const size = loadSize(opcode);
+          const size = accessSize(opcode);
           const isStx = (opcode & CLASS_MASK) === Class.STX;
           if (isStx && (opcode & MODE_MASK) === Mode.ATOMIC) {
             atomic(m, pc, d, SRC[pc]!, OFF[pc]!, size, IMM[pc]!);
@@ -971,4 +957,4 @@ function atomic(
 }
 
 /** The interpreter's instruction kernels, shared with the JIT (jit.ts) so both agree exactly. */
-export const kernels = { access, scratch, alu64, alu32, atomic, loadSize };
+export const kernels = { access, scratch, alu64, alu32, atomic };

@@ -113,7 +113,19 @@ describe('strings', () => {
   });
 });
 
+function castBits(value: bigint, type: string): bigint {
+  const bits = Number(/\d+$/.exec(type)![0]);
+  return BigInt.asUintN(bits, value);
+}
+
 describe('constant folding agrees with the instructions', () => {
+  it('except x % 0: 0 when folded, x at run time (0.17 behaviour §10)', () => {
+    const [[folded, computed]] = printed(
+      'BEGIN { @a = 7; @z = 0; printf("%ld %ld\\n", 7 % 0, @a % @z); }',
+    );
+    expect([folded, computed]).toEqual([0n, 7n]);
+  });
+
   const ops = [
     '+',
     '-',
@@ -141,6 +153,9 @@ describe('constant folding agrees with the instructions', () => {
         fc.constantFrom('int64', 'uint64', 'int32', 'uint8'),
         (a, b, op, type) => {
           const shift = op === '<<' || op === '>>';
+          // x % 0 differs on purpose: folded to 0 as LLVM folds it in 0.17, x at run time as
+          // the BPF instruction gives (behaviour §10; pinned by the test below).
+          fc.pre(!(op === '%' && castBits(b, type) === 0n));
           const right = shift ? `(${type})${BigInt.asUintN(6, b)}` : `(${type})${b}`;
           const expr = (x: string, y: string) => `(${type})(${x}) ${op} ${y}`;
           const source = `BEGIN { @a = ${a}; @b = ${shift ? BigInt.asUintN(6, b) : b}; printf("%ld %ld\\n", ${expr(String(a), right)}, ${expr('@a', `(${type})@b`)}); }`;

@@ -8,6 +8,7 @@ import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
 import { BpfMapType, RecordKind, RECORD_HEADER_SIZE } from '../../program';
 import { userAddressSpace } from '../access';
 import { fail } from '../errors';
+import { lookup } from '../maps';
 import { CTX } from '../regs';
 import { NOTHING, type FunctionGen } from './types';
 
@@ -38,9 +39,7 @@ export const join: FunctionGen = (g, node, gen) => {
   const array = g.own(gen(node.args[0]));
   const key = g.frame.alloc(8);
   g.e.storeImm(Size.W, Reg.R10, key, 0);
-  g.e.loadMap(Reg.R1, map.id);
-  g.stackAddress(Reg.R2, key);
-  g.e.call(Helper.map_lookup_elem);
+  lookup(g, map, key);
   const done = g.e.newLabel();
   g.e.jump(JmpOp.JEQ, Reg.R0, { imm: 0 }, done);
   const buffer = g.regs.alloc();

@@ -3,8 +3,10 @@
 
 import { Helper } from '../../isa/helpers';
 import { mov32Reg } from '../../isa/build';
-import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
+import { AluOp, Reg, Size } from '../../isa/opcode';
 import { BpfMapType, ELAPSED_MAP_NAME } from '../../program';
+import { UINT64 } from '../../types';
+import { readValueAt } from '../maps';
 import type { ProbeGen } from '../probe-gen';
 import { inMemory, inTemp, type Value } from '../value';
 import type { VariableGen } from './types';
@@ -27,17 +29,7 @@ function elapsed(g: ProbeGen): Value {
   const def = g.state.internal(ELAPSED_MAP_NAME, BpfMapType.Array, 4, 8, 1);
   const key = g.frame.alloc(4);
   g.e.storeImm(Size.W, Reg.R10, key, 0);
-  g.e.loadMap(Reg.R1, def.id);
-  g.stackAddress(Reg.R2, key);
-  g.e.call(Helper.map_lookup_elem);
-  const base = g.regs.alloc();
-  const out = g.regs.target(base, Reg.R1);
-  g.e.movConst(out, 0n);
-  const none = g.e.newLabel();
-  g.e.jump(JmpOp.JEQ, Reg.R0, { imm: 0 }, none);
-  g.e.load(Size.DW, out, Reg.R0, 0);
-  g.e.bind(none);
-  g.regs.write(base, out);
+  const base = g.own(readValueAt(g, def, key, UINT64));
   g.e.call(Helper.ktime_get_ns);
   g.e.alu(AluOp.SUB, Reg.R0, { reg: g.regs.read(base, Reg.R1) });
   g.regs.write(base, Reg.R0);

@@ -11,7 +11,7 @@ import type { ProbeGen } from '../probe-gen';
 import { latin1, stringsEqual } from '../strings';
 import { writeValue } from '../store';
 import { compareValues } from '../arith';
-import { constant, inMemory, inTemp, knownBytes } from '../value';
+import { constant, inMemory, knownBytes } from '../value';
 import type { FunctionGen } from './types';
 
 function literalInteger(g: ProbeGen, arg: Expression): bigint | undefined {
@@ -94,7 +94,7 @@ const strcontains: FunctionGen = (g, node, gen) => {
   const needleAt = g.materialize(needle);
   const left = g.frame.alloc(8); // haystack bytes from the current start on
   const { e } = g;
-  const [outer, inner, next, found, missing, done] = [0, 0, 0, 0, 0, 0].map(() => e.newLabel());
+  const [outer, inner, next, found, missing] = [0, 0, 0, 0, 0].map(() => e.newLabel());
   e.storeImm(Size.DW, Reg.R10, left, haySize);
   g.stackAddress(Reg.R1, hayAt);
   e.bind(outer);
@@ -127,21 +127,14 @@ const strcontains: FunctionGen = (g, node, gen) => {
   e.alu(AluOp.SUB, Reg.R5, { imm: 1 });
   e.store(Size.DW, Reg.R10, left, Reg.R5);
   e.jump(JmpOp.JNE, Reg.R5, { imm: 0 }, outer);
-  const temp = g.regs.alloc();
-  const out = g.regs.target(temp, Reg.R0);
   e.bind(missing);
-  e.movConst(out, 0n);
-  e.goto(done);
-  e.bind(found);
-  e.movConst(out, 1n);
-  e.bind(done);
-  g.regs.write(temp, out);
+  const result = g.truthValue(g.regs.alloc(), false, found);
   // Forget the cursors and the count as well: states after the search then differ only in
   // the result, and the verifier explores the rest of the program twice, not once per
   // place the search ended.
   for (const r of [Reg.R0, Reg.R1, Reg.R2, Reg.R3, Reg.R4, Reg.R5]) e.movConst(r, 0n);
   e.storeImm(Size.DW, Reg.R10, left, 0);
-  return inTemp(temp);
+  return result;
 };
 
 /** buf(data, n): `[u8 length][bytes…]` of at most the type's size. */
