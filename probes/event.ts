@@ -36,11 +36,16 @@ export interface Event {
 
 export interface SymbolTable {
   /** Name of the function containing `address` (with `+offset` when bpftrace would show one),
-   *  or undefined when unknown. */
-  symbolize(address: bigint, kernel: boolean): string | undefined;
+   *  or undefined when unknown. A user address with `pid` resolves only in the images that
+   *  process maps (as bpftrace reads /proc/PID/maps); without it, in any image. */
+  symbolize(address: bigint, kernel: boolean, pid?: number): string | undefined;
   /** The containing symbol and the offset into it (`ksym`/`usym` print the name alone, stack
    *  frames `name+offset`). Optional: sources built on probes/symbols.ts provide it. */
-  lookup?(address: bigint, kernel: boolean): { name: string; offset: number } | undefined;
+  lookup?(
+    address: bigint,
+    kernel: boolean,
+    pid?: number,
+  ): { name: string; offset: number } | undefined;
   /** The address of the symbol `name` (kaddr/uaddr), or undefined when unknown. Optional:
    *  sources built on probes/symbols.ts provide it. */
   address?(name: string, kernel: boolean): bigint | undefined;

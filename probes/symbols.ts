@@ -7,15 +7,24 @@ export interface SymbolEntry {
   address: bigint;
   size: number;
   kernel: boolean;
+  /** Path of the user binary or library the symbol belongs to; per-process lookups need it. */
+  image?: string;
 }
 
 export class SymbolMap implements SymbolTable {
   private readonly tables: Record<'k' | 'u', SymbolEntry[]> = { k: [], u: [] };
   private sorted = true;
+  /** Images each known process maps; a process not listed here sees every image. */
+  private readonly processImages = new Map<number, ReadonlySet<string>>();
 
   add(entry: SymbolEntry): void {
     this.tables[entry.kernel ? 'k' : 'u'].push(entry);
     this.sorted = false;
+  }
+
+  /** Records the images `pid` maps (its executable and libraries), replacing earlier ones (exec). */
+  mapProcess(pid: number, images: readonly string[]): void {
+    this.processImages.set(pid, new Set(images));
   }
 
   entries(): SymbolEntry[] {
@@ -23,7 +32,17 @@ export class SymbolMap implements SymbolTable {
     return [...this.tables.k, ...this.tables.u];
   }
 
-  lookup(address: bigint, kernel: boolean): { name: string; offset: number } | undefined {
+  lookup(
+    address: bigint,
+    kernel: boolean,
+    pid?: number,
+  ): { name: string; offset: number } | undefined {
+    const entry = this.find(address, kernel);
+    if (!entry || !this.mappedBy(entry, pid)) return undefined;
+    return { name: entry.name, offset: Number(address - entry.address) };
+  }
+
+  private find(address: bigint, kernel: boolean): SymbolEntry | undefined {
     this.sort();
     const table = this.tables[kernel ? 'k' : 'u'];
     let lo = 0;
@@ -33,9 +52,14 @@ export class SymbolMap implements SymbolTable {
       const e = table[mid]!;
       if (address < e.address) hi = mid - 1;
       else if (address >= e.address + BigInt(Math.max(e.size, 1))) lo = mid + 1;
-      else return { name: e.name, offset: Number(address - e.address) };
+      else return e;
     }
     return undefined;
+  }
+
+  private mappedBy(entry: SymbolEntry, pid: number | undefined): boolean {
+    if (entry.kernel || entry.image === undefined || pid === undefined) return true;
+    return this.processImages.get(pid)?.has(entry.image) ?? true;
   }
 
   address(name: string, kernel: boolean): bigint | undefined {
@@ -43,8 +67,8 @@ export class SymbolMap implements SymbolTable {
     return this.tables[kernel ? 'k' : 'u'].find((e) => e.name === name)?.address;
   }
 
-  symbolize(address: bigint, kernel: boolean): string | undefined {
-    const hit = this.lookup(address, kernel);
+  symbolize(address: bigint, kernel: boolean, pid?: number): string | undefined {
+    const hit = this.lookup(address, kernel, pid);
     if (!hit) return undefined;
     return hit.offset === 0 ? hit.name : `${hit.name}+${hit.offset}`;
   }

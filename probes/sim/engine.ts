@@ -227,6 +227,7 @@ class Engine {
         gid: spec.gid,
         fds: new Set([0, 1, 2, ...(spec.fds ?? [])]),
       };
+      this.config.image.mapProcess(pid, spec.exe);
       spec.threads.forEach((t, i) => {
         const thread: ThreadState = {
           tid: i === 0 ? pid : this.allocPid(),
@@ -670,6 +671,7 @@ class Engine {
       baseStack: [[parent.process.exe, 'main']],
       scratch: {},
     };
+    this.config.image.mapProcess(childPid, parent.process.exe);
     const childTask = this.task(child);
     this.tracepoint('sched', 'sched_process_fork', forkAt, parent.cpu, parentTask, {
       parent_comm: parent.comm,
@@ -710,6 +712,7 @@ class Engine {
     child.process.comm = newComm;
     child.process.exe = op.exe;
     const binary = this.config.image.hasBinary(op.exe) ? op.exe : '/usr/bin/coreutils';
+    this.config.image.mapProcess(childPid, binary);
     child.baseStack = [
       ['/lib/x86_64-linux-gnu/libc.so.6', '__libc_start_call_main'],
       [binary, 'main'],

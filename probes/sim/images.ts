@@ -369,6 +369,8 @@ export const USDT_PROBES: ReadonlyMap<string, readonly string[]> = new Map([
   ],
 ]);
 
+const SHARED_LIBRARIES = Object.values(LIBRARY_PATHS);
+
 const FUNCTION_SPAN = 0x400n;
 
 function userFunctionAddress(binary: UserBinary, index: number): bigint {
@@ -400,9 +402,14 @@ export class MachineImage {
       binary.functions.forEach((name, i) => {
         const address = userFunctionAddress(binary, i);
         this.userAddress.set(`${binary.path}:${name}`, address);
-        this.symbols.add({ name, address, size: 0x300, kernel: false });
+        this.symbols.add({ name, address, size: 0x300, kernel: false, image: binary.path });
       });
     }
+  }
+
+  /** A simulated process maps its executable and every shared library. */
+  mapProcess(pid: number, exe: string): void {
+    this.symbols.mapProcess(pid, [exe, ...SHARED_LIBRARIES]);
   }
 
   hasBinary(path: string): boolean {

@@ -31,7 +31,9 @@ export function formatOpaque(
       return formatStack(type, bytes, offset, ctx, inKey);
     case 'ksym':
     case 'usym':
-      return symbolName(readU64(bytes, offset), type.name === 'ksym', ctx);
+      return type.name === 'ksym'
+        ? symbolName(readU64(bytes, offset), true, undefined, ctx)
+        : symbolName(readU64(bytes, offset), false, Number(readU64(bytes, offset + 8)), ctx);
     case 'inet':
       return formatInet(readU64(bytes, offset), bytes.slice(offset + 8, offset + 24));
     case 'strerror':
@@ -59,9 +61,15 @@ export function formatOpaque(
   }
 }
 
-/** ksym()/usym(): the function name without offset, or the address in hex when unknown. */
-function symbolName(address: bigint, kernel: boolean, ctx: FormatContext): string {
-  const symbol = ctx.env.symbols?.symbolize(address, kernel);
+/** ksym()/usym(): the function name without offset, or the address in hex when unknown;
+ *  usym looks in the images that its process maps. */
+function symbolName(
+  address: bigint,
+  kernel: boolean,
+  pid: number | undefined,
+  ctx: FormatContext,
+): string {
+  const symbol = ctx.env.symbols?.symbolize(address, kernel, pid);
   return symbol === undefined
     ? `0x${address.toString(16)}`
     : symbol.replace(/\+(0x)?[0-9a-f]+$/, '');

@@ -36,6 +36,8 @@ export function formatStack(
   const mode = details.stackMode ?? 'bpftrace';
   const limit = details.stackLimit ?? DEFAULT_LIMIT;
   const stackId = Number(readInt(bytes, offset, 4, true));
+  // The pid half, when the program stored one, picks the process whose images resolve frames.
+  const pid = user ? Number(readInt(bytes, offset + 4, 4, false)) || undefined : undefined;
   const mapId = stackMapId(ctx.program, user);
   if (stackId < 0 || mapId === undefined || !ctx.maps) return '';
   const frames = ctx.maps.stackTrace(mapId, stackId).slice(0, limit);
@@ -44,7 +46,7 @@ export function formatStack(
   for (const address of frames) {
     if (address === 0n) break;
     const hex = address.toString(16);
-    const symbol = ctx.env.symbols?.symbolize(address, !user) ?? `0x${hex}`;
+    const symbol = ctx.env.symbols?.symbolize(address, !user, pid) ?? `0x${hex}`;
     if (mode === 'perf') text += `\t${hex} ${symbol}\n`;
     else if (mode === 'raw') text += `${hex}\n`;
     else text += `${indent}${symbol}\n`;
