@@ -3,8 +3,9 @@
 // (`name:`) and `#` comments. A jump to the undefined label `exit` goes to the next `exit`.
 
 import type { Instruction } from './instruction';
-import { AluOp, ATOMIC_FETCH, AtomicOp, Class, JmpOp, Size, Source } from './opcode';
+import { AluOp, ATOMIC_FETCH, AtomicOp, Class, Size, Source } from './opcode';
 import * as b from './build';
+import { aluByName, atomicByName, jmpByName } from './names';
 
 export class AsmError extends Error {
   constructor(
@@ -16,47 +17,7 @@ export class AsmError extends Error {
   }
 }
 
-const ALU_OPS: Record<string, AluOp> = {
-  add: AluOp.ADD,
-  sub: AluOp.SUB,
-  mul: AluOp.MUL,
-  div: AluOp.DIV,
-  or: AluOp.OR,
-  and: AluOp.AND,
-  lsh: AluOp.LSH,
-  rsh: AluOp.RSH,
-  mod: AluOp.MOD,
-  xor: AluOp.XOR,
-  mov: AluOp.MOV,
-  arsh: AluOp.ARSH,
-  sdiv: AluOp.DIV,
-  smod: AluOp.MOD,
-};
-
-const JMP_OPS: Record<string, JmpOp> = {
-  jeq: JmpOp.JEQ,
-  jgt: JmpOp.JGT,
-  jge: JmpOp.JGE,
-  jset: JmpOp.JSET,
-  jne: JmpOp.JNE,
-  jsgt: JmpOp.JSGT,
-  jsge: JmpOp.JSGE,
-  jlt: JmpOp.JLT,
-  jle: JmpOp.JLE,
-  jslt: JmpOp.JSLT,
-  jsle: JmpOp.JSLE,
-};
-
 const SIZES: Record<string, Size> = { b: Size.B, h: Size.H, w: Size.W, dw: Size.DW };
-
-const ATOMIC_OPS: Record<string, number> = {
-  add: AtomicOp.ADD,
-  or: AtomicOp.OR,
-  and: AtomicOp.AND,
-  xor: AtomicOp.XOR,
-  xchg: AtomicOp.XCHG,
-  cmpxchg: AtomicOp.CMPXCHG,
-};
 
 /** A jump or local call whose target is resolved after all labels are known. */
 interface Fixup {
@@ -201,7 +162,7 @@ function parseInstruction(text: string, line: number): Parsed {
     }
     const opWord = (words.shift() ?? '').toLowerCase();
     const m = /^([a-z]+?)(32|64)?$/.exec(opWord);
-    const op = m ? ATOMIC_OPS[m[1]!] : undefined;
+    const op = m ? atomicByName(m[1]!)?.op : undefined;
     if (op === undefined) return fail('unknown atomic operation');
     const ops = splitOperands(words.join(' '));
     if (ops.length !== 2) return fail('expected 2 operands');
@@ -246,10 +207,11 @@ function parseInstruction(text: string, line: number): Parsed {
     };
   }
   m = /^([a-z]+?)(32|64)?$/.exec(mnemonic);
-  if (m && ALU_OPS[m[1]!] !== undefined) {
+  const alu = m ? aluByName(m[1]!) : undefined;
+  // neg and the byte swaps have their own syntax, above.
+  if (m && alu && alu.op !== AluOp.NEG && alu.op !== AluOp.END) {
     count(2);
-    const op = ALU_OPS[m[1]!]!;
-    const signed = m[1] === 'sdiv' || m[1] === 'smod' ? 1 : 0;
+    const { op, offset: signed } = alu;
     const cls = m[2] === '32' ? Class.ALU : Class.ALU64;
     const dst = reg(operands[0]);
     if (isReg(operands[1]))
@@ -262,9 +224,10 @@ function parseInstruction(text: string, line: number): Parsed {
       targetField: 'offset',
     };
   }
-  if (m && JMP_OPS[m[1]!] !== undefined) {
+  const jmp = m ? jmpByName(m[1]!) : undefined;
+  if (m && jmp?.condition) {
     count(3);
-    const op = JMP_OPS[m[1]!]!;
+    const { op } = jmp;
     const cls = m[2] === '32' ? Class.JMP32 : Class.JMP;
     const dst = reg(operands[0]);
     const t = jumpTarget(operands[2]);

@@ -4,70 +4,55 @@
 // `<unknown>`, and fields LLVM ignores (src of an immediate ALU op, imm of a register op,
 // offset of ALU ops) do not change the text.
 
+import { readSlot } from './encode';
 import type { Instruction } from './instruction';
-import { AluOp, CLASS_MASK, Class, JmpOp, OP_MASK, SOURCE_MASK, Source } from './opcode';
+import { aluName, atomicName, jmpName } from './names';
+import {
+  ATOMIC_FETCH,
+  ATOMIC_FLAGS_MASK,
+  AluOp,
+  AtomicOp,
+  CLASS_MASK,
+  Class,
+  JmpOp,
+  LDDW,
+  MODE_MASK,
+  Mode,
+  OP_MASK,
+  SIZE_MASK,
+  Size,
+  SOURCE_MASK,
+  Source,
+  sizeInBytes,
+} from './opcode';
 
 const UNKNOWN = '<unknown>';
 
-/** One raw 8-byte slot. */
-interface Slot {
-  opcode: number;
-  dst: number;
-  src: number;
-  offset: number;
-  imm: number;
-}
-
-function readSlot(view: DataView, at: number): Slot {
-  const regs = view.getUint8(at + 1);
-  return {
-    opcode: view.getUint8(at),
-    dst: regs & 0xf,
-    src: regs >> 4,
-    offset: view.getInt16(at + 2, true),
-    imm: view.getInt32(at + 4, true),
-  };
-}
-
-const ALU_SYMBOLS: Partial<Record<number, string>> = {
-  [AluOp.ADD]: '+=',
-  [AluOp.SUB]: '-=',
-  [AluOp.MUL]: '*=',
-  [AluOp.DIV]: '/=',
-  [AluOp.OR]: '|=',
-  [AluOp.AND]: '&=',
-  [AluOp.LSH]: '<<=',
-  [AluOp.RSH]: '>>=',
-  [AluOp.XOR]: '^=',
-  [AluOp.MOV]: '=',
-  [AluOp.ARSH]: 's>>=',
-};
-
-const JMP_SYMBOLS: Partial<Record<number, string>> = {
-  [JmpOp.JEQ]: '==',
-  [JmpOp.JGT]: '>',
-  [JmpOp.JGE]: '>=',
-  [JmpOp.JNE]: '!=',
-  [JmpOp.JSGT]: 's>',
-  [JmpOp.JSGE]: 's>=',
-  [JmpOp.JLT]: '<',
-  [JmpOp.JLE]: '<=',
-  [JmpOp.JSLT]: 's<',
-  [JmpOp.JSLE]: 's<=',
-};
-
-const SIZE_NAMES = ['u32', 'u16', 'u8', 'u64'];
+/** Operations LLVM 14's BPF decoder does not know, though they have an operator. */
+const LLVM14_UNKNOWN_ALU: ReadonlySet<number> = new Set([AluOp.MOD]);
+const LLVM14_UNKNOWN_JMP: ReadonlySet<number> = new Set([JmpOp.JSET]);
 
 /** LLVM's BPF register class has r0-r11; other numbers do not decode. */
+const LLVM_MAX_REG = 11;
+
+/** One raw 8-byte slot (an lddw's second half is read separately). */
+type Slot = Omit<Instruction, 'imm64'>;
+
+/** Thrown for what LLVM 14 prints as `<unknown>`. */
 class Unknown extends Error {}
 
 function reg(n: number, prefix: 'r' | 'w' = 'r'): string {
-  if (n > 11) throw new Unknown();
+  if (n > LLVM_MAX_REG) throw new Unknown();
   return `${prefix}${n}`;
 }
 
 function memOperand(base: number, offset: number): string {
   return `${reg(base)} ${offset < 0 ? '-' : '+'} ${Math.abs(offset)}`;
+}
+
+/** The pointee type of a load/store: `u8` … `u64`. */
+function sizeType(opcode: number): string {
+  return `u${sizeInBytes((opcode & SIZE_MASK) as Size) * 8}`;
 }
 
 function jumpOffset(offset: number): string {
@@ -76,16 +61,9 @@ function jumpOffset(offset: number): string {
 
 /** The text llvm-objdump-14 prints for one instruction (no address, bytes or jump annotation). */
 export function instructionText(insn: Instruction): string {
-  const slot = (opcode: number, dst: number, src: number, offset: number, imm: number): Slot => ({
-    opcode,
-    dst,
-    src,
-    offset,
-    imm,
-  });
-  const first = slot(insn.opcode, insn.dst, insn.src, insn.offset, insn.imm);
   const high = insn.imm64 === undefined ? 0 : Number(BigInt.asIntN(32, insn.imm64 >> 32n));
-  return decodeText(first, insn.opcode === 0x18 ? slot(0, 0, 0, 0, high) : undefined);
+  const next = { opcode: 0, dst: 0, src: 0, offset: 0, imm: high };
+  return decodeText(insn, insn.opcode === LDDW ? next : undefined);
 }
 
 function decodeText(i: Slot, next: Slot | undefined): string {
@@ -98,102 +76,118 @@ function decodeText(i: Slot, next: Slot | undefined): string {
 }
 
 function decodeOrThrow(i: Slot, next: Slot | undefined): string {
-  const cls = i.opcode & CLASS_MASK;
-  const op = i.opcode & OP_MASK;
-  const isX = (i.opcode & SOURCE_MASK) === Source.X;
-  switch (cls) {
+  switch (i.opcode & CLASS_MASK) {
     case Class.ALU:
-    case Class.ALU64: {
-      const p = cls === Class.ALU ? 'w' : 'r';
-      if (op === AluOp.NEG) {
-        if (isX) throw new Unknown();
-        return `${reg(i.dst, p)} = -${reg(i.dst, p)}`;
-      }
-      if (op === AluOp.END) {
-        if (cls === Class.ALU64 || (i.imm !== 16 && i.imm !== 32 && i.imm !== 64))
-          throw new Unknown();
-        return `${reg(i.dst)} = ${isX ? 'be' : 'le'}${i.imm} ${reg(i.dst)}`;
-      }
-      const sym = ALU_SYMBOLS[op];
-      if (!sym) throw new Unknown();
-      return `${reg(i.dst, p)} ${sym} ${isX ? reg(i.src, p) : i.imm}`;
-    }
+      return aluText(i, 'w');
+    case Class.ALU64:
+      return aluText(i, 'r');
     case Class.JMP:
-    case Class.JMP32: {
-      const p = cls === Class.JMP32 ? 'w' : 'r';
-      if (cls === Class.JMP) {
-        if (op === JmpOp.JA) {
-          if (isX) throw new Unknown();
-          return `goto ${jumpOffset(i.offset)}`;
-        }
-        if (op === JmpOp.CALL) {
-          if (!isX) return `call ${i.imm}`;
-          if (i.imm < 0 || i.imm > 11) throw new Unknown();
-          return `callx ${reg(i.imm)}`;
-        }
-        if (op === JmpOp.EXIT) {
-          if (isX || i.imm !== 0) throw new Unknown();
-          return 'exit';
-        }
-      }
-      const sym = JMP_SYMBOLS[op];
-      if (!sym) throw new Unknown();
-      return `if ${reg(i.dst, p)} ${sym} ${isX ? reg(i.src, p) : i.imm} goto ${jumpOffset(i.offset)}`;
-    }
-    case Class.LD: {
-      const mode = i.opcode & 0xe0;
-      const size = (i.opcode >> 3) & 3;
-      if (i.opcode === 0x18) {
-        if (i.offset !== 0 || !next) throw new Unknown();
-        if (i.src === 0) {
-          const value = (BigInt(next.imm) << 32n) | BigInt(i.imm >>> 0);
-          return `${reg(i.dst)} = ${BigInt.asIntN(64, value)} ll`;
-        }
-        return `ld_pseudo\t${reg(i.dst)}, ${i.src}, ${i.imm >>> 0}`;
-      }
-      if (size === 3) throw new Unknown();
-      if (mode === 0x20) return `r0 = *(${SIZE_NAMES[size]} *)skb[${i.imm}]`;
-      if (mode === 0x40) return `r0 = *(${SIZE_NAMES[size]} *)skb[${reg(i.src)}]`;
-      throw new Unknown();
-    }
-    case Class.LDX: {
-      if ((i.opcode & 0xe0) !== 0x60) throw new Unknown();
-      return `${reg(i.dst)} = *(${SIZE_NAMES[(i.opcode >> 3) & 3]} *)(${memOperand(i.src, i.offset)})`;
-    }
+      return jmpText(i, 'r');
+    case Class.JMP32:
+      return jmpText(i, 'w');
+    case Class.LD:
+      return ldText(i, next);
+    case Class.LDX:
+      if ((i.opcode & MODE_MASK) !== Mode.MEM) throw new Unknown();
+      return `${reg(i.dst)} = *(${sizeType(i.opcode)} *)(${memOperand(i.src, i.offset)})`;
     case Class.ST:
       throw new Unknown();
-    case Class.STX: {
-      const mode = i.opcode & 0xe0;
-      const size = (i.opcode >> 3) & 3;
-      if (mode === 0x60)
-        return `*(${SIZE_NAMES[size]} *)(${memOperand(i.dst, i.offset)}) = ${reg(i.src)}`;
-      if (mode !== 0xc0) throw new Unknown();
-      return atomicText(i, size);
-    }
+    case Class.STX:
+      switch (i.opcode & MODE_MASK) {
+        case Mode.MEM:
+          return `*(${sizeType(i.opcode)} *)(${memOperand(i.dst, i.offset)}) = ${reg(i.src)}`;
+        case Mode.ATOMIC:
+          return atomicText(i);
+      }
   }
   throw new Unknown();
 }
 
-function atomicText(i: Slot, size: number): string {
-  const high = (i.imm >> 4) & 0xf;
-  const low = i.imm & 0xf;
+/** `p` is the register prefix: `w` for the 32-bit class, `r` for the 64-bit one. */
+function aluText(i: Slot, p: 'r' | 'w'): string {
+  const op = i.opcode & OP_MASK;
+  const isX = (i.opcode & SOURCE_MASK) === Source.X;
+  if (op === AluOp.NEG) {
+    if (isX) throw new Unknown();
+    return `${reg(i.dst, p)} = -${reg(i.dst, p)}`;
+  }
+  if (op === AluOp.END) {
+    if (p === 'r' || (i.imm !== 16 && i.imm !== 32 && i.imm !== 64)) throw new Unknown();
+    return `${reg(i.dst)} = ${isX ? 'be' : 'le'}${i.imm} ${reg(i.dst)}`;
+  }
+  const operator = LLVM14_UNKNOWN_ALU.has(op) ? undefined : aluName(op)?.operator;
+  if (!operator) throw new Unknown();
+  return `${reg(i.dst, p)} ${operator} ${isX ? reg(i.src, p) : i.imm}`;
+}
+
+function jmpText(i: Slot, p: 'r' | 'w'): string {
+  const op = i.opcode & OP_MASK;
+  const isX = (i.opcode & SOURCE_MASK) === Source.X;
+  if (p === 'r') {
+    if (op === JmpOp.JA) {
+      if (isX) throw new Unknown();
+      return `goto ${jumpOffset(i.offset)}`;
+    }
+    if (op === JmpOp.CALL) {
+      if (!isX) return `call ${i.imm}`;
+      if (i.imm < 0 || i.imm > LLVM_MAX_REG) throw new Unknown();
+      return `callx ${reg(i.imm)}`;
+    }
+    if (op === JmpOp.EXIT) {
+      if (isX || i.imm !== 0) throw new Unknown();
+      return 'exit';
+    }
+  }
+  const operator = LLVM14_UNKNOWN_JMP.has(op) ? undefined : jmpName(op)?.operator;
+  if (!operator) throw new Unknown();
+  return `if ${reg(i.dst, p)} ${operator} ${isX ? reg(i.src, p) : i.imm} goto ${jumpOffset(i.offset)}`;
+}
+
+function ldText(i: Slot, next: Slot | undefined): string {
+  if (i.opcode === LDDW) {
+    if (i.offset !== 0 || !next) throw new Unknown();
+    if (i.src === 0) {
+      const value = (BigInt(next.imm) << 32n) | BigInt(i.imm >>> 0);
+      return `${reg(i.dst)} = ${BigInt.asIntN(64, value)} ll`;
+    }
+    return `ld_pseudo\t${reg(i.dst)}, ${i.src}, ${i.imm >>> 0}`;
+  }
+  if ((i.opcode & SIZE_MASK) === Size.DW) throw new Unknown();
+  switch (i.opcode & MODE_MASK) {
+    case Mode.ABS:
+      return `r0 = *(${sizeType(i.opcode)} *)skb[${i.imm}]`;
+    case Mode.IND:
+      return `r0 = *(${sizeType(i.opcode)} *)skb[${reg(i.src)}]`;
+  }
+  throw new Unknown();
+}
+
+/**
+ * LLVM 14 decodes atomics by the operation bits alone, ignoring the imm's higher bits: a
+ * 32-bit one is always `lock +=`, and a 64-bit one without exactly ATOMIC_FETCH in its flag
+ * bits prints as the non-fetching form.
+ */
+function atomicText(i: Slot): string {
+  const size = i.opcode & SIZE_MASK;
+  const op = i.imm & OP_MASK;
+  const fetch = (i.imm & ATOMIC_FLAGS_MASK) === ATOMIC_FETCH;
   const operand = memOperand(i.dst, i.offset);
-  const lockOps: Record<number, string> = { 0x0: '+=', 0x4: '|=', 0x5: '&=', 0xa: '^=' };
-  if (size === 0) {
-    if (high !== 0) throw new Unknown();
-    return `lock *(u32 *)(${operand}) += ${reg(i.src)}`;
+  const lock = (type: string, operator: string | undefined): string => {
+    if (!operator) throw new Unknown();
+    return `lock *(${type} *)(${operand}) ${operator} ${reg(i.src)}`;
+  };
+  // Atomic operations share the ALU ops' encoding, and so their operators.
+  if (size === Size.W) return lock('u32', op === AtomicOp.ADD ? aluName(op)?.operator : undefined);
+  if (size !== Size.DW) throw new Unknown();
+  const name = atomicName(op)?.mnemonic;
+  if (fetch) {
+    if (name) return `${reg(i.src)} = atomic_fetch_${name}((u64 *)(${operand}), ${reg(i.src)})`;
+    if ((op | ATOMIC_FETCH) === AtomicOp.XCHG)
+      return `${reg(i.src)} = xchg_64(${operand}, ${reg(i.src)})`;
+    if ((op | ATOMIC_FETCH) === AtomicOp.CMPXCHG)
+      return `r0 = cmpxchg_64(${operand}, r0, ${reg(i.src)})`;
   }
-  if (size !== 3) throw new Unknown();
-  if (low === 1) {
-    const fetch: Record<number, string> = { 0x0: 'add', 0x4: 'or', 0x5: 'and', 0xa: 'xor' };
-    if (fetch[high])
-      return `${reg(i.src)} = atomic_fetch_${fetch[high]}((u64 *)(${operand}), ${reg(i.src)})`;
-    if (high === 0xe) return `${reg(i.src)} = xchg_64(${operand}, ${reg(i.src)})`;
-    if (high === 0xf) return `r0 = cmpxchg_64(${operand}, r0, ${reg(i.src)})`;
-  }
-  const sym = lockOps[high];
-  if (!sym) throw new Unknown();
-  return `lock *(u64 *)(${operand}) ${sym} ${reg(i.src)}`;
+  return lock('u64', name ? aluName(op)?.operator : undefined);
 }
 
 /** A symbol in the disassembled section (function or `LBB…` label), at a byte offset. */
@@ -230,7 +224,7 @@ export function disassemble(bytes: Uint8Array, options: DisasmOptions = {}): str
         first = false;
       }
     const insn = readSlot(view, slot * 8);
-    const wide = insn.opcode === 0x18 && slot + 1 < slots;
+    const wide = insn.opcode === LDDW && slot + 1 < slots;
     const next = wide ? readSlot(view, slot * 8 + 8) : undefined;
     let text = decodeText(insn, next);
     const width = wide && text !== UNKNOWN ? 2 : 1;

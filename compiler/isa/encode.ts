@@ -114,6 +114,18 @@ function writeSlot(
   view.setInt32(at + 4, imm, true);
 }
 
+/** The fields of the 8-byte slot at byte `at`, as they are (no validation, no lddw pairing). */
+export function readSlot(view: DataView, at: number): Instruction {
+  const regs = view.getUint8(at + 1);
+  return {
+    opcode: view.getUint8(at),
+    dst: regs & 0xf,
+    src: regs >> 4,
+    offset: view.getInt16(at + 2, true),
+    imm: view.getInt32(at + 4, true),
+  };
+}
+
 /** Encodes instructions into little-endian bytes. */
 export function encode(insns: readonly Instruction[]): Uint8Array {
   let slots = 0;
@@ -155,27 +167,17 @@ export function decode(bytes: Uint8Array): Instruction[] {
   const out: Instruction[] = [];
   for (let slot = 0; slot < count; slot++) {
     const at = slot * 8;
-    const opcode = view.getUint8(at);
-    const regs = view.getUint8(at + 1);
-    const dst = regs & 0xf;
-    const src = regs >> 4;
-    const offset = view.getInt16(at + 2, true);
-    const imm = view.getInt32(at + 4, true);
+    const { opcode, dst, src, offset, imm } = readSlot(view, at);
     const reason = invalidOpcodeReason(opcode);
     if (reason)
       throw new IsaError(slot, `${reason} (opcode 0x${opcode.toString(16).padStart(2, '0')})`);
     if (dst > 10 || src > 10) throw new IsaError(slot, `invalid register r${dst > 10 ? dst : src}`);
     if (opcode === LDDW) {
       if (slot + 1 >= count) throw new IsaError(slot, 'lddw is missing its second half');
-      const next = at + 8;
-      if (
-        view.getUint8(next) !== 0 ||
-        view.getUint8(next + 1) !== 0 ||
-        view.getInt16(next + 2, true) !== 0
-      )
+      const next = readSlot(view, at + 8);
+      if (next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.offset !== 0)
         throw new IsaError(slot + 1, 'invalid second half of lddw');
-      const hi = view.getUint32(next + 4, true);
-      const imm64 = (BigInt(hi) << 32n) | BigInt(imm >>> 0);
+      const imm64 = (BigInt(next.imm >>> 0) << 32n) | BigInt(imm >>> 0);
       out.push({ opcode, dst, src, offset, imm, imm64 });
       slot++;
     } else {

@@ -122,6 +122,8 @@ export const enum AtomicOp {
   CMPXCHG = 0xf1,
 }
 export const ATOMIC_FETCH = 0x01;
+/** The imm bits below the atomic operation: ATOMIC_FETCH and reserved ones. */
+export const ATOMIC_FLAGS_MASK = 0x0f;
 
 /** src_reg values of `lddw` (64-bit immediate) pseudo forms. */
 export const enum PseudoSrc {

@@ -24,6 +24,7 @@ import {
   Source,
 } from '../../compiler/isa/opcode';
 import { invalidOpcodeReason, isValidAtomicOp } from '../../compiler/isa/encode';
+import { aluName, jmpName } from '../../compiler/isa/names';
 import { FRAME_SIZE, MAX_FRAMES } from './memory';
 import {
   UNKNOWN,
@@ -273,37 +274,6 @@ interface Path {
   state: State;
   head: Checkpoint | undefined;
 }
-
-const ALU_NAMES: Record<number, string> = {
-  [AluOp.ADD]: 'add',
-  [AluOp.SUB]: 'sub',
-  [AluOp.MUL]: 'mul',
-  [AluOp.DIV]: 'div',
-  [AluOp.OR]: 'or',
-  [AluOp.AND]: 'and',
-  [AluOp.LSH]: 'lsh',
-  [AluOp.RSH]: 'rsh',
-  [AluOp.NEG]: 'neg',
-  [AluOp.MOD]: 'mod',
-  [AluOp.XOR]: 'xor',
-  [AluOp.MOV]: 'mov',
-  [AluOp.ARSH]: 'arsh',
-  [AluOp.END]: 'end',
-};
-
-const CMP_OPS: Record<number, CmpOp> = {
-  [JmpOp.JEQ]: 'eq',
-  [JmpOp.JNE]: 'ne',
-  [JmpOp.JGT]: 'gt',
-  [JmpOp.JGE]: 'ge',
-  [JmpOp.JLT]: 'lt',
-  [JmpOp.JLE]: 'le',
-  [JmpOp.JSGT]: 'sgt',
-  [JmpOp.JSGE]: 'sge',
-  [JmpOp.JSLT]: 'slt',
-  [JmpOp.JSLE]: 'sle',
-  [JmpOp.JSET]: 'set',
-};
 
 function describe(r: RegState): string {
   if (r.t === 'uninit') return 'uninit';
@@ -562,7 +532,7 @@ class Verifier {
 
   private alu(pc: number, insn: Instruction, state: State, is64: boolean): void {
     const op = insn.opcode & OP_MASK;
-    const name = ALU_NAMES[op]!;
+    const name = aluName(op)!.mnemonic;
     const isX = (insn.opcode & SOURCE_MASK) === Source.X;
     const d = insn.dst;
     const bits = is64 ? 64 : 32;
@@ -610,8 +580,7 @@ class Verifier {
     }
     const dst = this.read(pc, state, d);
     if (op === AluOp.NEG || op === AluOp.END) {
-      if (dst.t !== 'scalar')
-        this.fail(pc, `R${d} pointer arithmetic with ${name} operator prohibited`);
+      if (dst.t !== 'scalar') this.fail(pc, `R${d} pointer arithmetic prohibited`);
       const s = dst.s;
       let r: Scalar;
       if (isConst(s)) r = constant(evalAlu(is64, op, s.umin, 0n, 0, insn.imm, isX));
@@ -625,7 +594,7 @@ class Verifier {
       ? this.read(pc, state, insn.src)
       : scalarOf(constant(BigInt(is64 ? insn.imm : insn.imm >>> 0)));
     if (dst.t !== 'scalar' || src.t !== 'scalar') {
-      this.write(pc, state, d, this.pointerArithmetic(pc, insn, dst, src, is64, name));
+      this.write(pc, state, d, this.pointerArithmetic(pc, insn, dst, src, is64));
       return;
     }
     const a = dst.s;
@@ -652,18 +621,23 @@ class Verifier {
     dst: RegState,
     src: RegState,
     is64: boolean,
-    name: string,
   ): RegState {
     const d = insn.dst;
     const op = insn.opcode & OP_MASK;
+    // The kernel's messages name the operation by its operator (`-=`), as its disassembler does.
+    const operator = aluName(op)!.operator!;
     if (!is64) this.fail(pc, `R${d} 32-bit pointer arithmetic prohibited`);
     if (dst.t !== 'scalar' && src.t !== 'scalar') {
       if (op === AluOp.SUB && dst.t === src.t) return UNKNOWN_SCALAR;
-      this.fail(pc, `R${d} pointer ${name === 'sub' ? '-=' : name} pointer prohibited`);
+      this.fail(pc, `R${d} pointer ${operator} pointer prohibited`);
     }
     const [p, s] = (dst.t === 'scalar' ? [src, dst] : [dst, src]) as [PtrState, { s: Scalar }];
-    if (op !== AluOp.ADD && !(op === AluOp.SUB && dst.t !== 'scalar'))
-      this.fail(pc, `R${d} pointer arithmetic with ${name} operator prohibited`);
+    if (op === AluOp.AND || op === AluOp.OR || op === AluOp.XOR)
+      this.fail(pc, `R${d} bitwise operator ${operator} on pointer prohibited`);
+    if (op === AluOp.SUB && dst.t === 'scalar')
+      this.fail(pc, `R${d} tried to subtract pointer from scalar`);
+    if (op !== AluOp.ADD && op !== AluOp.SUB)
+      this.fail(pc, `R${d} pointer arithmetic with ${operator} operator prohibited`);
     if (p.t === 'map_value_or_null')
       this.fail(
         pc,
@@ -895,7 +869,7 @@ class Verifier {
       ? this.read(pc, state, insn.src)
       : scalarOf(constant(is32 ? BigInt(insn.imm >>> 0) : BigInt(insn.imm)));
     const target = pc + insn.offset + 1;
-    const cmp = CMP_OPS[op]!;
+    const cmp: CmpOp = jmpName(op)!.condition!;
 
     // Null check of a map value: `if rX == 0` / `if rX != 0`.
     const nullCheck = (p: RegState, other: RegState) =>
