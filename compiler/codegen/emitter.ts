@@ -7,6 +7,9 @@ import { slotCount } from '../isa/instruction';
 import { AluOp, Class, JmpOp, PseudoSrc, Reg, Size } from '../isa/opcode';
 import type { Helper } from '../isa/helpers';
 import * as B from '../isa/build';
+import type { FlowItem } from './flow';
+import { coalesceMoves, forwardMoves } from './forward-moves';
+import { redundantStackAccesses } from './redundant-loads';
 
 export type Label = number & { readonly __label: unique symbol };
 
@@ -109,6 +112,7 @@ export class Emitter {
 
   /** Resolves labels and returns the final instructions and the line of each slot. */
   finish(): { instructions: Instruction[]; lines: number[]; funcRefs: FuncRef[] } {
+    this.simplify();
     const items = this.withoutJumpsToNext(this.reachable());
     const slotOf: number[] = [];
     let slot = 0;
@@ -136,6 +140,42 @@ export class Emitter {
   }
 
   private newIndex: number[] = [];
+
+  /** The clean-up passes over the whole list: redundant stack accesses, then moves that
+   *  only feed one instruction, then moves of values that could have been computed in place. */
+  private simplify(): void {
+    this.remove(redundantStackAccesses(this.flow()));
+    for (const pass of [forwardMoves, coalesceMoves]) {
+      const { drop, rewrite } = pass(this.flow());
+      for (const [index, insn] of rewrite) this.items[index] = { ...this.items[index], insn };
+      this.remove(drop);
+    }
+  }
+
+  private flow(): FlowItem[] {
+    return this.items.map((item) => ({
+      insn: item.insn,
+      target: item.target === undefined ? undefined : this.labelAt[item.target],
+    }));
+  }
+
+  /** Removes the items at `drop`, moving labels to the next item kept. */
+  private remove(drop: Set<number>): void {
+    if (drop.size === 0) return;
+    const keptBefore: number[] = [];
+    let kept = 0;
+    for (let i = 0; i <= this.items.length; i++) {
+      keptBefore.push(kept);
+      if (i < this.items.length && !drop.has(i)) kept++;
+    }
+    const items = this.items.filter((_, i) => !drop.has(i));
+    this.items.length = 0;
+    this.items.push(...items);
+    for (let l = 0; l < this.labelAt.length; l++) {
+      const at = this.labelAt[l];
+      if (at !== undefined) this.labelAt[l] = keptBefore[at];
+    }
+  }
 
   /** The instructions reachable from the entry (the kernel rejects unreachable code, which
    *  constant conditions, `exit` and `return` leave behind); fills newIndex, the kept index

@@ -114,16 +114,8 @@ function generateProbe(
   g.e.bind(g.returnLabel);
   g.e.movConst(Reg.R0, 0n);
   g.e.exit();
-  const finished = g.e.finish();
-  // The context is saved in r6 at entry; drop that move when nothing reads r6.
-  const dropFirst = !finished.instructions.slice(1).some((i) => i.src === CTX || i.dst === CTX);
-  const main = dropFirst
-    ? {
-        instructions: finished.instructions.slice(1),
-        lines: finished.lines.slice(1),
-        funcRefs: finished.funcRefs.map((r) => ({ ...r, slot: r.slot - 1 })),
-      }
-    : finished;
+  // The emitter drops the entry's context copy when nothing reads r6.
+  const main = g.e.finish();
   const { instructions, lines, subprograms } = appendSubprograms(g, main);
   return {
     index,

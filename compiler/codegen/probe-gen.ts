@@ -8,7 +8,7 @@ import type { ResolvedAttachPoint } from '../host';
 import { AluOp, Reg, Size, sizeField } from '../isa/opcode';
 import type { Type } from '../types';
 import { Emitter, type Label, type Operand } from './emitter';
-import { Frame } from './frame';
+import { blockSize, Frame } from './frame';
 import { Registers, type Temp } from './regs';
 import type { ProgramState } from './state';
 import { inTemp, type Value } from './value';
@@ -231,7 +231,7 @@ export class ProbeGen {
     if (value.kind === 'mem') return value.offset;
     if (value.kind !== 'bytes') throw new Error('internal: integer used as a memory value');
     const offset = this.frame.alloc(value.bytes.length);
-    this.writeBytes(offset, value.bytes, value.bytes.length);
+    this.writeBytes(offset, value.bytes, blockSize(value.bytes.length));
     return offset;
   }
 

@@ -54,9 +54,27 @@ export function writeValue(g: ProbeGen, value: Value, from: Type, place: Place):
   }
 }
 
+/** Known bytes of type `from` laid out as type `to` (strings cut or zero-padded, tuple
+ *  elements moved to `to`'s offsets, integers at `to`'s width), as writeValue would. */
+export function relaidBytes(bytes: Uint8Array, from: Type, to: Type): Uint8Array {
+  if (to.kind !== 'tuple' || from.kind !== 'tuple' || sameType(to, from))
+    return resized(bytes, sizeOf(to));
+  const out = new Uint8Array(sizeOf(to));
+  const offsets = tupleLayout(to.elements).offsets;
+  to.elements.forEach((element, i) => {
+    const value = tupleElement(undefined, knownBytes(bytes), from, i);
+    const at = offsets[i];
+    if (value.kind === 'bytes') out.set(relaidBytes(value.bytes, from.elements[i], element), at);
+    else if (value.kind === 'const')
+      for (let k = 0; k < sizeOf(element); k++)
+        out[at + k] = Number((BigInt.asUintN(64, value.value) >> BigInt(8 * k)) & 0xffn);
+  });
+  return out;
+}
+
 /** Element `index` of a tuple value in memory or known bytes (known elements stay known). */
 export function tupleElement(
-  g: ProbeGen,
+  g: ProbeGen | undefined,
   tuple: Value,
   type: Extract<Type, { kind: 'tuple' }>,
   index: number,
@@ -72,7 +90,7 @@ export function tupleElement(
     for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
     return constant(signed ? BigInt.asIntN(size * 8, v) : v);
   }
-  if (tuple.kind !== 'mem') throw new Error('internal: tuple is not a memory value');
+  if (tuple.kind !== 'mem' || !g) throw new Error('internal: tuple is not a memory value');
   if (isScalar(element)) return g.loadInt(Reg.R10, tuple.offset + at, size, signed);
   return inMemory(tuple.offset + at);
 }

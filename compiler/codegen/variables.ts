@@ -6,10 +6,11 @@
 
 import type { Node } from '../../grammar/ast';
 import { Reg } from '../isa/opcode';
-import { sameType, type Type } from '../types';
+import type { Type } from '../types';
+import { blockSize } from './frame';
 import { isScalar, slotSize } from './layout';
 import type { ProbeGen } from './probe-gen';
-import { writeValue } from './store';
+import { relaidBytes, writeValue } from './store';
 import { constant, inMemory, knownBytes, resized, type Value } from './value';
 
 type Known = { value: bigint | Uint8Array; dirty: boolean };
@@ -75,8 +76,11 @@ export class Variables {
         slot.known = { value: value.value, dirty: true };
         return;
       }
-      if (value.kind === 'bytes' && (slot.type.kind === 'string' || sameType(slot.type, from))) {
-        slot.known = { value: resized(value.bytes, slotSize(slot.type)), dirty: true };
+      if (value.kind === 'bytes') {
+        slot.known = {
+          value: resized(relaidBytes(value.bytes, from, slot.type), slotSize(slot.type)),
+          dirty: true,
+        };
         return;
       }
     }
@@ -93,7 +97,8 @@ export class Variables {
       if (!slot.known?.dirty) continue;
       const value = slot.known.value;
       if (typeof value === 'bigint') this.g.storeInt(constant(value), Reg.R10, slot.offset, 8);
-      else this.g.writeBytes(slot.offset, value, value.length);
+      // The slot is a whole frame block: its padding is written too when that saves stores.
+      else this.g.writeBytes(slot.offset, value, blockSize(value.length));
       slot.known.dirty = false;
     }
   }

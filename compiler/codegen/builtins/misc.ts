@@ -5,7 +5,7 @@ import { endian } from '../../isa/build';
 import { Helper } from '../../isa/helpers';
 import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
 import type { MapDef } from '../../program';
-import type { Aggregation } from '../../types';
+import type { Aggregation, Type } from '../../types';
 import { histIndex } from '../aggregations';
 import { bucketOffset, hasBucketKey, isKeylessCount } from '../layout';
 import type { ProbeGen } from '../probe-gen';
@@ -20,6 +20,7 @@ const bswap: FunctionGen = (g, node, gen) => {
   const width = intWidth(g.typeOf(node.args[0]));
   const value = gen(node.args[0]);
   if (width === 1) return value;
+  if (value.kind === 'const') return constant(swapped(value.value, width, g.typeOf(node)));
   const temp = g.own(value);
   g.update(temp, (reg) => {
     g.e.emit(endian('be', reg, (width * 8) as 16 | 32 | 64));
@@ -27,6 +28,14 @@ const bswap: FunctionGen = (g, node, gen) => {
   });
   return inTemp(temp);
 };
+
+/** The low `width` bytes of `value` in reverse order, canonical for `type`. */
+function swapped(value: bigint, width: number, type: Type): bigint {
+  let out = 0n;
+  for (let i = 0; i < width; i++) out = (out << 8n) | ((value >> BigInt(8 * i)) & 0xffn);
+  const signed = type.kind === 'int' && type.signed;
+  return signed ? BigInt.asIntN(width * 8, out) : out;
+}
 
 const signal: FunctionGen = (g, node, gen) => {
   const value = gen(node.args[0]);
