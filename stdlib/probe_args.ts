@@ -66,6 +66,10 @@ export function positionalArgumentVariable(name: string): BuiltinVariable | unde
 
 export const ARGS_TYPE_NAME = 'args';
 
+function isUserProvider(provider: string): boolean {
+  return provider === 'uprobe' || provider === 'uretprobe' || provider === 'usdt';
+}
+
 export const probeArgumentVariables: BuiltinVariable[] = [
   {
     kind: 'variable',
@@ -79,7 +83,11 @@ export const probeArgumentVariables: BuiltinVariable[] = [
   {
     kind: 'variable',
     name: 'func',
-    type: () => ({ kind: 'opaque', name: 'ksym', size: 8 }),
+    // In user probes func is a user symbol, resolved through the process's mappings.
+    type: (c): Type =>
+      c.probe.providers.some(isUserProvider)
+        ? { kind: 'opaque', name: 'usym', size: 16 }
+        : { kind: 'opaque', name: 'ksym', size: 8 },
     restrict(probe) {
       const bad = firstDisallowed(probe, [
         'kprobe',

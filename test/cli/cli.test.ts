@@ -44,6 +44,12 @@ describe('running scripts', () => {
     expect(r.stdout).toContain('@[tracepoint:sched:sched_wakeup]: ');
   });
 
+  it('names the user function in uprobes through func, as 0.17 does', async () => {
+    const r = await cli(['-e', 'uprobe:libc:malloc { @[func] = count(); }']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^@\[malloc\]: \d+$/m);
+  });
+
   it('reads the script from a file, from stdin, and takes positional parameters', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpfscope-cli-'));
     writeFileSync(join(dir, 'p.bt'), 'BEGIN { printf("%d %s\\n", $1, str($2)); exit(); }\n');

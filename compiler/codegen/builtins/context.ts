@@ -4,14 +4,14 @@
 
 import type { Builtin, Call } from '../../../grammar/ast';
 import { Helper } from '../../isa/helpers';
-import { Reg } from '../../isa/opcode';
+import { AluOp, Reg, Size } from '../../isa/opcode';
 import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../ptregs';
 import { readMemory } from '../access';
 import { arithmetic } from '../arith';
 import { fail, unsupported } from '../errors';
 import type { ProbeGen } from '../probe-gen';
 import { CTX } from '../regs';
-import { constant, inTemp, type Value } from '../value';
+import { constant, inMemory, inTemp, type Value } from '../value';
 import type { FunctionGen, VariableGen } from './types';
 
 /** get_stackid's flag for user stacks. */
@@ -61,7 +61,18 @@ function func(g: ProbeGen): Value {
     g.regs.write(temp, Reg.R0);
     return inTemp(temp);
   }
-  return register(g, PT_REGS.ip!);
+  return userSymbol(g, register(g, PT_REGS.ip!));
+}
+
+/** A user address as usym's `{u64 address; u64 pid}`, so user space resolves it per process. */
+export function userSymbol(g: ProbeGen, address: Value): Value {
+  const buffer = g.frame.alloc(16);
+  g.storeInt(address, Reg.R10, buffer, 8);
+  g.release(address);
+  g.e.call(Helper.get_current_pid_tgid);
+  g.e.alu(AluOp.RSH, Reg.R0, { imm: 32 });
+  g.e.store(Size.DW, Reg.R10, buffer + 8, Reg.R0);
+  return inMemory(buffer);
 }
 
 export const contextVariables: Record<string, VariableGen> = {

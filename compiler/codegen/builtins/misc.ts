@@ -14,6 +14,7 @@ import { fail } from '../errors';
 import { buildKey, deleteKey, lookup, scriptMap, update } from '../maps';
 import { constant, inMemory, inTemp, knownBytes } from '../value';
 import { readMemory } from '../access';
+import { userSymbol } from './context';
 import { NOTHING, type FunctionGen } from './types';
 
 const bswap: FunctionGen = (g, node, gen) => {
@@ -46,16 +47,7 @@ const signal: FunctionGen = (g, node, gen) => {
 };
 
 /** usym: `{u64 address; u64 pid}` so user space can find the process's symbols. */
-const usym: FunctionGen = (g, node, gen) => {
-  const buffer = g.frame.alloc(16);
-  const address = gen(node.args[0]);
-  g.storeInt(address, Reg.R10, buffer, 8);
-  g.release(address);
-  g.e.call(Helper.get_current_pid_tgid);
-  g.e.alu(AluOp.RSH, Reg.R0, { imm: 32 });
-  g.e.store(Size.DW, Reg.R10, buffer + 8, Reg.R0);
-  return inMemory(buffer);
-};
+const usym: FunctionGen = (g, node, gen) => userSymbol(g, gen(node.args[0]));
 
 const identity: FunctionGen = (g, node, gen) => gen(node.args[0]);
 
