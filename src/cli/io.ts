@@ -36,6 +36,7 @@ export function memoryIo(options: {
   const out: string[] = [];
   const err: string[] = [];
   const stdin = options.stdin ?? '';
+  let stdinLeft = typeof stdin === 'string' ? new Uint8Array(Buffer.from(stdin, 'latin1')) : stdin;
   return {
     writeStdout: (chunk) => {
       out.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
@@ -43,8 +44,12 @@ export function memoryIo(options: {
     writeStderr: (text) => {
       err.push(text);
     },
-    readStdin: async () =>
-      typeof stdin === 'string' ? new Uint8Array(Buffer.from(stdin, 'latin1')) : stdin,
+    // Like a real stream, standard input can be read to its end once.
+    readStdin: async () => {
+      const bytes = stdinLeft;
+      stdinLeft = new Uint8Array(0);
+      return bytes;
+    },
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     stdout: () => out.join(''),

@@ -159,11 +159,14 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
 
   const script = await readScript(options, io);
+  // The source is opened (a trace read and checked) once; only a simulation whose length
+  // depends on the program is opened again below.
+  const firstSource = await openSource(sourceOptions);
+  const host = createProbeHost(firstSource);
   let program: Program;
   if (script.object) {
     program = readObject(script.object, script.sourceName);
   } else {
-    const host = createProbeHost(await openSource(sourceOptions));
     const result = compileSource(script.text ?? '', {
       sourceName: script.sourceName,
       source: script.text,
@@ -192,12 +195,12 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
   if (options.dryRun) return 0;
 
-  const catalogHost = createProbeHost(await openSource(sourceOptions));
-  const attached = attachProbes(program, catalogHost);
-  const source = await openSource({
-    ...sourceOptions,
-    durationNs: durationNs ?? untilExitDuration(program, attached),
-  });
+  const attached = attachProbes(program, host);
+  const runDuration = durationNs ?? untilExitDuration(program, attached);
+  const source =
+    options.replay !== undefined || runDuration === durationNs
+      ? firstSource
+      : await openSource({ ...sourceOptions, durationNs: runDuration });
   const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
 
   const chunks: (string | Uint8Array)[] = [];

@@ -99,6 +99,15 @@ describe('record, replay and compiled objects give the same output', () => {
     expect(replayed.stdout).toBe(live.stdout);
   });
 
+  it('--replay - reads the trace from standard input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfscope-cli-'));
+    const live = await cli(['--record', 'run.jsonl', '--seed', '5', '-e', script], { cwd: dir });
+    const trace = readFileSync(join(dir, 'run.jsonl'), 'latin1');
+    const replayed = await cli(['--replay', '-', '-e', script], { cwd: dir, stdin: trace });
+    expect(replayed.stderr).toBe('');
+    expect(replayed.stdout).toBe(live.stdout);
+  });
+
   it('--emit-elf then running the .o prints what the script prints', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bpfscope-cli-'));
     const direct = await cli(['--seed', '2', '-e', script], { cwd: dir });
