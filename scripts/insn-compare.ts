@@ -12,8 +12,8 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../src/api';
 
-const CASES = '/work/shared/conformance/cases';
-const EXPECTED = '/work/shared/conformance/expected';
+const CASES = join(__dirname, '..', '..', 'shared', 'conformance', 'cases');
+const EXPECTED = join(__dirname, '..', '..', 'shared', 'conformance', 'expected');
 const EXAMPLES = join(dirname(fileURLToPath(import.meta.url)), '..', 'examples');
 const PARALLEL = 8;
 

@@ -7,8 +7,9 @@ import {
   runVector,
 } from '../src/runtime/conformance';
 import { verify, VerifierError } from '../src/runtime/verifier';
+import { SHARED } from './shared';
 
-const DIR = '/work/shared/bpf-conformance/tests';
+const DIR = `${SHARED}/bpf-conformance/tests`;
 const vectors = existsSync(DIR) ? loadVectors(DIR) : [];
 
 describe.skipIf(vectors.length === 0)('bpf-conformance vectors', () => {

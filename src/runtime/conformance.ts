@@ -1,4 +1,4 @@
-// Runs the bpf_conformance vectors (/work/shared/bpf-conformance/tests/*.data): each program
+// Runs the bpf_conformance vectors (shared/bpf-conformance/tests/*.data): each program
 // is verified in conformance mode, then run with r1 = a copy of the vector's memory (0 when
 // it has none), r2 = its length, and r0 compared with the expected result.
 //

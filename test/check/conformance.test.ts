@@ -5,8 +5,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck } from './helpers';
+import { SHARED } from '../shared';
 
-const ROOT = '/work/shared/conformance';
+const ROOT = `${SHARED}/conformance`;
 const cases = existsSync(join(ROOT, 'cases'))
   ? readdirSync(join(ROOT, 'cases'))
       .filter((f) => f.endsWith('.bt'))

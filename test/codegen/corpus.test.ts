@@ -9,8 +9,9 @@ import { HELPER_SPECS } from '../../src/runtime/helpers';
 import { contextSize } from '../../src/runtime/index';
 import { verify } from '../../src/runtime/verifier';
 import { compile } from './compile';
+import { SHARED } from '../shared';
 
-const CORPUS = '/work/shared/conformance';
+const CORPUS = `${SHARED}/conformance`;
 
 function successfulCases(): { name: string; source: string; params: string[] }[] {
   const cases = join(CORPUS, 'cases');
@@ -33,7 +34,7 @@ function successfulCases(): { name: string; source: string; params: string[] }[]
 }
 
 describe.skipIf(!existsSync(CORPUS))(
-  'conformance corpus (skipped when /work/shared/conformance is missing)',
+  'conformance corpus (skipped when ../shared/conformance is missing)',
   () => {
     for (const c of existsSync(CORPUS) ? successfulCases() : []) {
       it(`${c.name} compiles and verifies`, () => {

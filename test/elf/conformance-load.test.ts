@@ -11,8 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readObject, writeObject } from '../../compiler/elf';
 import type { Program } from '../../compiler/program';
 import { kernelLoadUnavailable, run } from './tools';
+import { SHARED } from '../shared';
 
-const CORPUS = '/work/shared/conformance';
+const CORPUS = `${SHARED}/conformance`;
 
 type Compile = (
   source: string,

@@ -6,8 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderDiagnostics } from '../../grammar/diagnostics';
 import { parse } from '../../grammar/index';
+import { SHARED } from '../shared';
 
-const CONFORMANCE = '/work/shared/conformance';
+const CONFORMANCE = `${SHARED}/conformance`;
 const parseErrorMessage =
   /^(syntax error|unexpected end of file|stoull|invalid escape|octal escape|Found trailing|Coefficient part|Exponent will|unterminated string|invalid character|end of file during comment|param \$|Tuples are immutable|No attach points)/;
 

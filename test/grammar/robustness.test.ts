@@ -4,8 +4,9 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_AST_DEPTH, MAX_NESTING, parse } from '../../grammar/index';
+import { SHARED } from '../shared';
 
-const CASES = '/work/shared/conformance/cases';
+const CASES = `${SHARED}/conformance/cases`;
 const samplePrograms = existsSync(CASES)
   ? readdirSync(CASES)
       .filter((f) => f.endsWith('.bt'))

@@ -13,6 +13,7 @@ import {
 import { sizeOf, tupleLayout, type Aggregation, type Type } from '../../compiler/types';
 import type { MapEntry, MapStore } from '../../src/output';
 import { Output, type OutputEnv } from '../../src/output';
+import { SHARED } from '../shared';
 
 export const I64: Type = { kind: 'int', size: 8, signed: true };
 export const U64: Type = { kind: 'int', size: 8, signed: false };
@@ -293,7 +294,7 @@ export function capture(program: Program, format: 'text' | 'json' = 'text', env:
   return { output, text: () => chunks.join('') };
 }
 
-const EXPECTED = '/work/shared/conformance/expected';
+const EXPECTED = `${SHARED}/conformance/expected`;
 
 export function expectedStdout(name: string): string | undefined {
   try {

@@ -14,6 +14,7 @@ import {
   VmError,
   type Executable,
 } from '../../src/runtime/vm';
+import { SHARED } from '../shared';
 
 function run(exe: Executable, memory: Uint8Array, budget = 100_000): bigint | string {
   const m = new Machine(CONFORMANCE_HELPERS, budget);
@@ -28,7 +29,7 @@ function run(exe: Executable, memory: Uint8Array, budget = 100_000): bigint | st
   }
 }
 
-const DIR = '/work/shared/bpf-conformance/tests';
+const DIR = `${SHARED}/bpf-conformance/tests`;
 
 describe('JIT', () => {
   it.skipIf(!existsSync(DIR))(
