@@ -12,7 +12,7 @@ import { createTraceSource, isTraceHeaderLine } from './trace/reader';
 export interface ReplayOptions extends StraceSourceOptions {}
 
 export function readReplayText(path: string): string {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = path === '-' ? readFileSync(0) : readFileSync(path);
   } catch (e) {
@@ -23,14 +23,20 @@ export function readReplayText(path: string): string {
       code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`,
     );
   }
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+  return replayText(bytes, path);
+}
+
+/** The text of replay input: gzip-compressed data (told by its magic) is inflated first. */
+export function replayText(bytes: Uint8Array, name: string): string {
+  let data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b) {
     try {
-      bytes = gunzipSync(bytes);
+      data = gunzipSync(data);
     } catch (e) {
-      throw new TraceFileError(path, 0, `corrupt gzip data: ${(e as Error).message}`);
+      throw new TraceFileError(name, 0, `corrupt gzip data: ${(e as Error).message}`);
     }
   }
-  return bytes.toString('utf8');
+  return data.toString('utf8');
 }
 
 /** Which kind of replay input `text` is, judged by its first non-empty line. */

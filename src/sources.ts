@@ -3,13 +3,11 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { ResolvedAttachPoint } from '../compiler/host';
 import type { EventSource } from '../probes/source';
 import { createSimulatedSource, listWorkloads, UnknownWorkloadError } from '../probes/sim/source';
 import { DEFAULT_WORKLOAD } from '../probes/sim/workloads';
-import { replayFromText } from '../probes/replay';
-import { createTraceWriter, type TraceWriter } from '../probes/trace/writer';
+import { replayFromText, replayText } from '../probes/replay';
 import { TraceFileError } from '../probes/trace/errors';
 
 /** A problem with the event source the user named; printed as one line, exit status 1. */
@@ -50,17 +48,6 @@ async function readReplayBytes(options: SourceOptions, file: string): Promise<Ui
   }
 }
 
-function decompress(bytes: Uint8Array, file: string): string {
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      return gunzipSync(bytes).toString('utf8');
-    } catch (e) {
-      throw new SourceError(`${file}: corrupt gzip data: ${(e as Error).message}`);
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 export async function openSource(options: SourceOptions): Promise<EventSource> {
   try {
     if (options.replay === undefined) {
@@ -72,7 +59,7 @@ export async function openSource(options: SourceOptions): Promise<EventSource> {
     }
     const file = options.replay;
     const name = file === '-' ? 'stdin' : file;
-    const text = decompress(await readReplayBytes(options, file), name);
+    const text = replayText(await readReplayBytes(options, file), name);
     return replayFromText(text, name);
   } catch (e) {
     if (e instanceof UnknownWorkloadError) throw new SourceError(e.message);
@@ -84,12 +71,4 @@ export async function openSource(options: SourceOptions): Promise<EventSource> {
 export function workloadHelp(): string {
   const rows = listWorkloads().map((w) => `    ${w.name.padEnd(16)} ${w.description}`);
   return `\nWORKLOADS (--workload NAME, default ${DEFAULT_WORKLOAD}):\n${rows.join('\n')}\n`;
-}
-
-export function createRecorder(
-  path: string,
-  source: EventSource,
-  probes: readonly ResolvedAttachPoint[],
-): TraceWriter {
-  return createTraceWriter(path, source, probes);
 }

@@ -2,11 +2,12 @@
 // (within a cap), as bpftrace does, instead of stopping at the default duration.
 
 import type { Program } from '../../compiler/program';
-import type { Node } from '../../grammar/ast';
+import type { Node, Program as Ast } from '../../grammar/ast';
 import { forEachChild, parse } from '../../grammar/index';
 
-export function programCallsExit(program: Program): boolean {
-  const { ast } = parse(program.source, program.sourceName);
+/** `ast` is the script's, when the caller has it; a compiled object's source is parsed. */
+export function programCallsExit(program: Program, ast?: Ast | null): boolean {
+  ast ??= parse(program.source, program.sourceName).ast;
   if (!ast) return false;
   let found = false;
   const visit = (node: Node) => {

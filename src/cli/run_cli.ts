@@ -8,11 +8,13 @@ import type { CliIo } from './io';
 import { renderDiagnostics } from '../../grammar/diagnostics';
 import { compileSource } from '../compile';
 import type { Program } from '../../compiler/program';
+import type { Program as Ast } from '../../grammar/ast';
 import { attachProbes, AttachError, runProgram } from '../run';
 import { Runtime, VerifierError, VmError } from '../runtime/index';
 import { Output } from '../output/index';
 import { createProbeHost } from '../../probes/host';
-import { createRecorder, openSource, SourceError, workloadHelp } from '../sources';
+import { openSource, SourceError, workloadHelp } from '../sources';
+import { createTraceWriter } from '../../probes/trace/writer';
 import { TraceFileError } from '../../probes/trace/errors';
 import type { OutputEnv } from '../output/index';
 import type { EventSource } from '../../probes/source';
@@ -164,6 +166,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   const firstSource = await openSource(sourceOptions);
   const host = createProbeHost(firstSource);
   let program: Program;
+  let ast: Ast | undefined;
   if (script.object) {
     program = readObject(script.object, script.sourceName);
   } else {
@@ -187,6 +190,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     }
     if (!result.program) return 1;
     program = result.program;
+    ast = result.ast;
   }
 
   if (options.emitElf !== undefined) {
@@ -196,7 +200,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   if (options.dryRun) return 0;
 
   const attached = attachProbes(program, host);
-  const runDuration = durationNs ?? untilExitDuration(program, attached);
+  const runDuration = durationNs ?? untilExitDuration(program, attached, ast);
   const source =
     options.replay !== undefined || runDuration === durationNs
       ? firstSource
@@ -211,7 +215,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   const output = new Output(program, options.format, write, outputEnv(source, io));
   const recorder =
     options.record !== undefined
-      ? createRecorder(
+      ? createTraceWriter(
           resolve(io.cwd, options.record),
           source,
           attached.map((a) => a.point),
@@ -305,8 +309,12 @@ prints only what the session prints: bpfscope repl < session.txt
 
 /** Without --duration, a program that calls exit() runs until it does, within a cap: an hour
  *  of virtual time when only timers fire (cheap to simulate), ten seconds otherwise. */
-function untilExitDuration(program: Program, attached: AttachedProbe[]): bigint | undefined {
-  if (!programCallsExit(program)) return undefined;
+function untilExitDuration(
+  program: Program,
+  attached: AttachedProbe[],
+  ast: Ast | undefined,
+): bigint | undefined {
+  if (!programCallsExit(program, ast)) return undefined;
   const timersOnly = attached.every((a) => ['BEGIN', 'END', 'interval'].includes(a.point.provider));
   return timersOnly ? 3_600_000_000_000n : 10_000_000_000n;
 }
