@@ -22,6 +22,8 @@ await build({
   sourcemap: 'linked',
   minify: true,
   keepNames: true,
+  // koffi's native binary is loaded from node_modules at run time (only by --live).
+  external: ['koffi'],
   logLevel: 'warning',
 });
 

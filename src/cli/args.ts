@@ -33,6 +33,8 @@ export interface CliOptions {
   includeDirs: string[];
   includes: string[];
   helperWarnings: number;
+  /** --live: run in the kernel through bpf() (src/live). */
+  live: boolean;
 }
 
 export class UsageError extends Error {}
@@ -77,8 +79,9 @@ export function buildCommand(): Command {
       ),
     )
     .option('-l [search]', 'list probes')
-    .option('-p <pid>', 'enable USDT probes on PID (needs live tracing)')
-    .option('-c <cmd>', 'run CMD and enable USDT probes on resulting process (needs live tracing)')
+    .option('-p <pid>', 'enable USDT probes on PID (with --live)')
+    .option('-c <cmd>', 'run CMD and enable USDT probes on resulting process (with --live)')
+    .option('--live', 'run in the kernel through bpf() (needs root or CAP_BPF)')
     .option('--usdt-file-activation', 'activate usdt semaphores based on file path')
     .option('--unsafe', 'allow unsafe builtin functions')
     .option('-q', 'keep messages quiet')
@@ -171,6 +174,7 @@ export function parseArgs(argv: string[]): CliOptions {
     includeDirs: o.I ?? [],
     includes: o.include ?? [],
     helperWarnings: o.k,
+    live: !!o.live,
   };
 }
 

@@ -25,6 +25,8 @@ import { parseDuration } from './duration';
 import { programCallsExit } from './exit_detect';
 import { VERSION } from '../version';
 import { runRepl } from '../repl/index';
+import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
+import { LiveError } from '../live/errors';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -110,7 +112,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       e instanceof UsageError ||
       e instanceof SourceError ||
       e instanceof ObjectFileError ||
-      e instanceof AttachError
+      e instanceof AttachError ||
+      e instanceof LiveError
     ) {
       io.writeStderr(`ERROR: ${e.message}\n`);
       if (e instanceof UsageError) io.writeStderr(usage());
@@ -129,9 +132,9 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     io.writeStdout(`bpfscope v${VERSION} (bpftrace v0.17.0 compatible)\n`);
     return 0;
   }
-  if (options.command !== undefined || options.pid !== undefined) {
+  if (!options.live && (options.command !== undefined || options.pid !== undefined)) {
     throw new CliError(
-      `${options.command !== undefined ? '-c' : '-p'} needs live tracing of real processes, which bpfscope does not do yet; use --replay with a recorded trace`,
+      `${options.command !== undefined ? '-c' : '-p'} needs live tracing of real processes: add --live, or use --replay with a recorded trace`,
     );
   }
   const strlen = envInteger(io.env, 'BPFTRACE_STRLEN', 64, 200);
@@ -151,8 +154,9 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (options.list) {
-    const source = await openSource(sourceOptions);
-    const host = createProbeHost(source);
+    const host = options.live
+      ? liveHost(options, io)
+      : createProbeHost(await openSource(sourceOptions));
     const names = options.verbose
       ? host.listProbesVerbose(options.listPattern)
       : host.listProbes(options.listPattern);
@@ -163,8 +167,8 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   const script = await readScript(options, io);
   // The source is opened (a trace read and checked) once; only a simulation whose length
   // depends on the program is opened again below.
-  const firstSource = await openSource(sourceOptions);
-  const host = createProbeHost(firstSource);
+  const firstSource = options.live ? undefined : await openSource(sourceOptions);
+  const host = firstSource ? createProbeHost(firstSource) : liveHost(options, io);
   let program: Program;
   let ast: Ast | undefined;
   if (script.object) {
@@ -198,12 +202,13 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (options.dryRun) return 0;
+  if (!firstSource) return runLiveCli({ program, host: host as LiveHost, options, io });
 
   const attached = attachProbes(program, host);
   const runDuration = durationNs ?? untilExitDuration(program, attached, ast);
   const source =
     options.replay !== undefined || runDuration === durationNs
-      ? firstSource
+      ? firstSource!
       : await openSource({ ...sourceOptions, durationNs: runDuration });
   const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
 
