@@ -45,7 +45,12 @@ export interface RunOptions {
   onAttached?: () => void;
   /** Called for every event the run consumes (for --record). */
   onEvent?: (event: Event) => void;
+  /** Called after each batch of events and after BEGIN: output produced so far goes out. */
+  onBatchEnd?: () => void;
 }
+
+/** Events delivered between two hand-overs of output (and checks for a signal). */
+export const BATCH_EVENTS = 1024;
 
 export interface RunResult {
   /** Exit code given to exit(), 0 otherwise. */
@@ -146,14 +151,20 @@ export function runProgram(options: RunOptions): RunResult {
   setStartTime(runtime, source.startNs);
   const dispatcher = new ProbeDispatcher(attached, runtime, output);
   dispatcher.runSpecial('BEGIN', source.startNs);
+  options.onBatchEnd?.();
   let now = source.startNs;
   if (!dispatcher.exit && dispatcher.hasEventProbes) {
     const probes = attached.map((a) => a.point);
+    let inBatch = 0;
     for (const event of source.events({ probes })) {
       now = event.ts;
       options.onEvent?.(event);
       dispatcher.deliver(event);
       if (dispatcher.exit) break;
+      if (++inBatch === BATCH_EVENTS) {
+        inBatch = 0;
+        options.onBatchEnd?.();
+      }
     }
   }
   const exitCode = dispatcher.exit?.code ?? 0;

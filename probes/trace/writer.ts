@@ -1,7 +1,6 @@
-// `--record FILE`: writes the events a run consumed as a recorded trace. The file appears under
-// its name only when the recording is complete (written to FILE.partial, renamed on close).
+// `--record FILE`: writes the events a run consumes as a recorded trace, as they are consumed
+// (the caller owns the file: it is written in place and complete after an interrupt).
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import type { Event } from '../event';
 import type { EventSource } from '../source';
@@ -9,33 +8,30 @@ import { eventToLine, FrameNamer, makeHeader } from './jsonl';
 
 export interface TraceWriter {
   write(event: Event): void;
-  /** Finishes the file (renames it into place). */
-  close(): void;
-  /** Drops a half-written recording. */
-  abort(): void;
+  /** Hands on what is held (at the end of a batch of events, and at the end). */
+  flush(): void;
 }
 
+const HELD_CHARS = 1 << 20;
+
 export function createTraceWriter(
-  path: string,
+  out: (text: string) => void,
   source: EventSource,
   probes: readonly ResolvedAttachPoint[],
 ): TraceWriter {
-  const toStdout = path === '-';
-  const partial = toStdout ? '' : `${path}.partial`;
-  const fd = toStdout ? 1 : openSync(partial, 'w');
   const tracepoints = source.catalog.tracepoints;
   let buffer: string[] = [];
   let size = 0;
   const flush = () => {
     if (buffer.length === 0) return;
-    writeSync(fd, buffer.join(''));
+    out(buffer.join(''));
     buffer = [];
     size = 0;
   };
   const push = (text: string) => {
     buffer.push(text);
     size += text.length;
-    if (size > 1 << 20) flush();
+    if (size > HELD_CHARS) flush();
   };
   const header = makeHeader({
     source: source.name,
@@ -48,31 +44,10 @@ export function createTraceWriter(
   });
   push(JSON.stringify(header) + '\n');
   const frames = new FrameNamer(source.symbols);
-  let done = false;
   return {
     write(event: Event) {
       push(JSON.stringify(eventToLine(event, tracepoints, frames)) + '\n');
     },
-    close() {
-      if (done) return;
-      done = true;
-      flush();
-      if (!toStdout) {
-        closeSync(fd);
-        renameSync(partial, path);
-      }
-    },
-    abort() {
-      if (done) return;
-      done = true;
-      if (!toStdout) {
-        closeSync(fd);
-        try {
-          unlinkSync(partial);
-        } catch {
-          /* already gone */
-        }
-      }
-    },
+    flush,
   };
 }

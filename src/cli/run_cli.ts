@@ -1,7 +1,7 @@
 // The bpfscope command: bpftrace 0.17's command line, run in-process against a CliIo so the
 // same code serves the real process, the tests and the conformance runner.
 
-import { readFileSync, statSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, usage, UsageError, type CliOptions } from './args';
 import type { CliIo } from './io';
@@ -27,6 +27,7 @@ import { VERSION } from '../version';
 import { runRepl } from '../repl/index';
 import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
+import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -113,7 +114,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       e instanceof SourceError ||
       e instanceof ObjectFileError ||
       e instanceof AttachError ||
-      e instanceof LiveError
+      e instanceof LiveError ||
+      e instanceof OutputFileError
     ) {
       io.writeStderr(`ERROR: ${e.message}\n`);
       if (e instanceof UsageError) io.writeStderr(usage());
@@ -198,12 +200,61 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
 
   if (options.emitElf !== undefined) {
-    writeAtomically(resolve(io.cwd, options.emitElf), writeObject(program));
+    writeWholeFile(resolve(io.cwd, options.emitElf), writeObject(program), options.emitElf);
     return 0;
   }
   if (options.dryRun) return 0;
   if (!firstSource) return runLiveCli({ program, host: host as LiveHost, options, io });
 
+  // The files the run writes are opened before any probe attaches: one that cannot be written
+  // fails the run before BEGIN.
+  const outputFile =
+    options.output !== undefined
+      ? StreamedFile.open(resolve(io.cwd, options.output), options.output, 'output file')
+      : undefined;
+  let recordFile: StreamedFile | undefined;
+  try {
+    recordFile =
+      options.record !== undefined && options.record !== '-'
+        ? StreamedFile.open(resolve(io.cwd, options.record), options.record, 'record file')
+        : undefined;
+  } catch (e) {
+    outputFile?.abandon();
+    throw e;
+  }
+  const files = [outputFile, recordFile];
+  try {
+    const status = await runAttached(options, io, {
+      program,
+      host,
+      ast,
+      firstSource,
+      sourceOptions,
+      durationNs,
+      outputFile,
+      recordFile,
+    });
+    for (const file of files) file?.close();
+    return status;
+  } catch (e) {
+    for (const file of files) file?.abandon();
+    throw e;
+  }
+}
+
+interface RunInputs {
+  program: Program;
+  host: ReturnType<typeof createProbeHost>;
+  ast: Ast | undefined;
+  firstSource: EventSource;
+  sourceOptions: Parameters<typeof openSource>[0];
+  durationNs: bigint | undefined;
+  outputFile: StreamedFile | undefined;
+  recordFile: StreamedFile | undefined;
+}
+
+async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): Promise<number> {
+  const { program, host, ast, firstSource, sourceOptions, durationNs } = inputs;
   const attached = attachProbes(program, host);
   const runDuration = durationNs ?? untilExitDuration(program, attached, ast);
   const source =
@@ -212,24 +263,31 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
       : await openSource({ ...sourceOptions, durationNs: runDuration });
   const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
 
-  const chunks: (string | Uint8Array)[] = [];
-  const write =
-    options.output !== undefined
-      ? (chunk: string | Uint8Array) => chunks.push(chunk)
-      : (chunk: string | Uint8Array) => io.writeStdout(chunk);
-  const output = new Output(program, options.format, write, outputEnv(source, io));
+  const outputFile = inputs.outputFile;
+  const sink = new OutputSink(
+    outputFile ? (bytes) => outputFile.write(bytes) : (bytes) => io.writeStdout(bytes),
+    options.buffering,
+  );
+  const output = new Output(
+    program,
+    options.format,
+    (chunk) => sink.write(chunk),
+    outputEnv(source, io),
+  );
+  const recordFile = inputs.recordFile;
   const recorder =
     options.record !== undefined
       ? createTraceWriter(
-          resolve(io.cwd, options.record),
+          recordFile
+            ? (text) => recordFile.write(Buffer.from(text, 'utf8'))
+            : (text) => io.writeStdout(Buffer.from(text, 'utf8')),
           source,
           attached.map((a) => a.point),
         )
       : undefined;
-  let result;
+  if (options.verbose) io.writeStderr(verboseReport(program));
   try {
-    if (options.verbose) io.writeStderr(verboseReport(program));
-    result = runProgram({
+    const result = runProgram({
       quiet: options.quiet,
       program,
       attached,
@@ -238,26 +296,22 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
       output,
       onAttached: () => {
         if (io.env.__BPFTRACE_NOTIFY_PROBES_ATTACHED !== undefined) {
+          sink.flush();
           io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
         }
       },
       onEvent: recorder ? (event) => recorder.write(event) : undefined,
+      onBatchEnd: () => {
+        sink.endOfBatch();
+        recorder?.flush();
+      },
     });
-  } catch (e) {
-    // Neither the recording nor the -o file is left behind half-written.
-    recorder?.abort();
-    throw e;
+    return result.exitCode;
+  } finally {
+    // What was produced before a failure stays written.
+    sink.flush();
+    recorder?.flush();
   }
-  recorder?.close();
-  if (options.output !== undefined) {
-    writeAtomically(
-      resolve(io.cwd, options.output),
-      Buffer.concat(
-        chunks.map((c) => (typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c))),
-      ),
-    );
-  }
-  return result.exitCode;
 }
 
 /** `bpfscope repl [options]`: the source options as for a run; no script. The REPL needs the
@@ -328,14 +382,35 @@ function outputEnv(source: EventSource, io: CliIo): OutputEnv {
   return {
     symbols: source.symbols,
     writeError: (text) => io.writeStderr(text),
-    readFile: (path) => {
-      try {
-        return new Uint8Array(readFileSync(resolve(io.cwd, path)));
-      } catch {
-        return undefined;
-      }
-    },
+    readFile: (path) => readBounded(resolve(io.cwd, path), CAT_LIMIT),
   };
+}
+
+/** cat() prints at most this many bytes of a file, as bpftrace 0.17 does. */
+const CAT_LIMIT = 10240;
+
+/** The first `limit` bytes of a file (a device such as /dev/zero has no end). */
+function readBounded(path: string, limit: number): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const buffer = new Uint8Array(limit);
+    let filled = 0;
+    while (filled < limit) {
+      const n = readSync(fd, buffer, filled, limit - filled, null);
+      if (n === 0) break;
+      filled += n;
+    }
+    return buffer.subarray(0, filled);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** -v: what was loaded — each program's size and the verifier's verdict. */
@@ -349,22 +424,6 @@ function verboseReport(program: Program): string {
       `INFO: map ${m.name}: type ${m.bpfType}, key ${m.keySize} B, value ${m.valueSize} B, max ${m.maxEntries}`,
   );
   return [...lines, ...maps, ''].join('\n');
-}
-
-/** Writes to a temporary name and renames, so a failed run leaves no half-written file. */
-function writeAtomically(path: string, bytes: Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (e) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was written
-    }
-    throw new CliError(`cannot write ${path}: ${(e as Error).message}`);
-  }
 }
 
 function infoText(): string {

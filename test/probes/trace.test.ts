@@ -56,13 +56,12 @@ describe('recorded traces', () => {
     ];
     const points = attach(source, ...patterns);
     const path = join(dir, 'run.jsonl');
-    const writer = createTraceWriter(path, source, points);
+    const written: string[] = [];
+    const writer = createTraceWriter((text) => written.push(text), source, points);
     const original = [...source.events({ probes: points })];
     for (const e of original) writer.write(e);
-    expect(existsSync(path)).toBe(false);
-    writer.close();
-    expect(existsSync(path)).toBe(true);
-    expect(existsSync(`${path}.partial`)).toBe(false);
+    writer.flush();
+    writeFileSync(path, written.join(''));
 
     const replay = openReplay(path, { liveTracepoints: false });
     expect(replay.startNs).toBe(source.startNs);
@@ -79,13 +78,14 @@ describe('recorded traces', () => {
     );
   });
 
-  it('an aborted recording leaves no file behind', () => {
+  it('hands on the header and events as they are written, in batches', () => {
     const source = createSimulatedSource({ tracepoints, durationNs: 10_000_000n });
-    const path = join(dir, 'aborted.jsonl');
-    const writer = createTraceWriter(path, source, []);
-    writer.abort();
-    expect(existsSync(path)).toBe(false);
-    expect(existsSync(`${path}.partial`)).toBe(false);
+    const written: string[] = [];
+    const writer = createTraceWriter((text) => written.push(text), source, []);
+    expect(written).toEqual([]);
+    writer.flush();
+    expect(written.length).toBe(1);
+    expect(JSON.parse(written[0]!).format).toBe('bpfscope-trace');
   });
 
   it('reads hand-written events by field name, with defaults', () => {
