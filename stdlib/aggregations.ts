@@ -4,7 +4,7 @@
 import type { Aggregation, Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
 import { argumentCount, integerArgument, integerLiteral } from './arguments';
-import type { BuiltinFunction, CallCheck } from './signature';
+import type { BuiltinFunction, CallCheck } from '../compiler/builtin';
 
 function aggregation(aggregation: Aggregation): Type {
   return { kind: 'aggregation', aggregation };

@@ -3,7 +3,7 @@
 
 import type { Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import type { CallCheck, Phase } from './signature';
+import type { CallCheck, Phase } from '../compiler/builtin';
 
 export function isInteger(type: Type): boolean {
   return type.kind === 'int' || type.kind === 'bool';

@@ -6,12 +6,12 @@ import { netFunctions } from './net';
 import { outputFunctions } from './output';
 import { positionalArgumentVariable, probeArgumentVariables } from './probe_args';
 import { processVariables } from './process';
-import type { BuiltinFunction, BuiltinVariable } from './signature';
+import type { BuiltinFunction, BuiltinVariable } from '../compiler/builtin';
 import { stringFunctions } from './strings';
 import { symbolFunctions, symbolVariables } from './symbols';
 import { timeFunctions, timeVariables } from './time';
 
-export type * from './signature';
+export type * from '../compiler/builtin';
 
 const VARIABLES = new Map<string, BuiltinVariable>(
   [...processVariables, ...timeVariables, ...probeArgumentVariables, ...symbolVariables].map(

@@ -3,7 +3,7 @@
 import { NONE, UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
 import { argumentRange, integerArgument, notAsValue, stringLiteral } from './arguments';
-import type { BuiltinFunction } from './signature';
+import type { BuiltinFunction } from '../compiler/builtin';
 import { PT_REGS_FIELDS } from '../compiler/ptregs';
 
 /** Register names reg() accepts: the fields of x86-64 pt_regs. */

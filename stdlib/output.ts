@@ -12,7 +12,7 @@ import {
   wholeMap,
 } from './arguments';
 import { scanFormat, type FormatConversion } from './printf_format';
-import type { BuiltinFunction, CallCheck } from './signature';
+import type { BuiltinFunction, CallCheck } from '../compiler/builtin';
 
 /** Can a value of `type` be formatted by `conversion`? */
 function fitsConversion(conversion: FormatConversion, type: Type): boolean {

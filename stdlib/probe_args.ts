@@ -4,7 +4,7 @@
 import type { ProbeProvider } from '../compiler/host';
 import { UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import type { BuiltinVariable, ProbeContext } from './signature';
+import type { BuiltinVariable, ProbeContext } from '../compiler/builtin';
 
 /** How 0.17 names a probe type in "can not be used with '…' probes". */
 export function probeTypeLabel(provider: ProbeProvider): string {

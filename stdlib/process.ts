@@ -2,7 +2,7 @@
 
 import { UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import type { BuiltinVariable } from './signature';
+import type { BuiltinVariable } from '../compiler/builtin';
 
 function uint64Variable(name: string): BuiltinVariable {
   return { kind: 'variable', name, type: () => UINT64 };

@@ -10,7 +10,7 @@ import {
   isInteger,
   stringArgument,
 } from './arguments';
-import type { BuiltinFunction, CallCheck } from './signature';
+import type { BuiltinFunction, CallCheck } from '../compiler/builtin';
 
 /** `str($1)` / `str($1 + k)` read a positional parameter as text; the checker types the
  *  argument as a string in that case. */

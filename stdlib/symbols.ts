@@ -10,7 +10,7 @@ import {
   isInteger,
   stringLiteral,
 } from './arguments';
-import type { BuiltinFunction, BuiltinVariable, CallCheck } from './signature';
+import type { BuiltinFunction, BuiltinVariable, CallCheck } from '../compiler/builtin';
 
 export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
 

@@ -2,7 +2,7 @@
 
 import { NONE, UINT64 } from '../compiler/types';
 import { argumentRange, integerArgument, notAsValue, stringLiteral } from './arguments';
-import type { BuiltinFunction, BuiltinVariable } from './signature';
+import type { BuiltinFunction, BuiltinVariable } from '../compiler/builtin';
 
 export const timeVariables: BuiltinVariable[] = [
   { kind: 'variable', name: 'nsecs', type: () => UINT64 },

@@ -1,5 +1,5 @@
 // The semantic walk: types every expression, fixes map and variable types, and reports
-// 0.17's errors tagged with the pass that finds them (see Phase in stdlib/signature.ts).
+// 0.17's errors tagged with the pass that finds them (see Phase in compiler/builtin.ts).
 
 import type * as A from '../../grammar/ast';
 import {
@@ -8,7 +8,7 @@ import {
   type Diagnostic,
 } from '../../grammar/diagnostics';
 import { builtinFunction, builtinVariable } from '../../stdlib';
-import type { CallCheck, MapArgumentInfo, Phase, ProbeContext } from '../../stdlib/signature';
+import type { CallCheck, MapArgumentInfo, Phase, ProbeContext } from '../builtin';
 import type { CompileOptions, ResolvedAttachPoint } from '../host';
 import type { MapValueKind, ScriptMapInfo } from '../program';
 import { INT64, NONE, UINT64, sizeOf, type Type } from '../types';

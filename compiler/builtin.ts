@@ -3,9 +3,9 @@
 // records up by name (stdlib/index.ts) and read the facts they need from them.
 
 import type { Call, Expression, SourceRange } from '../grammar/ast';
-import type { CompileOptions, ProbeProvider } from '../compiler/host';
-import type { MapValueKind } from '../compiler/program';
-import type { Type } from '../compiler/types';
+import type { CompileOptions, ProbeProvider } from './host';
+import type { MapValueKind } from './program';
+import type { Type } from './types';
 
 /** 0.17 runs its semantic pass up to 10 times and stops after the first pass with errors:
  *  `early` errors are found in the first pass; `second` ones need a type that only a whole
