@@ -1,6 +1,7 @@
 // The shape of a builtin's record (STYLE.md §9: one builtin, one record; one group, one file).
-// The checker calls `check` with a narrow context; codegen and the output side look the same
-// records up by name (stdlib/index.ts) and read the facts they need from them.
+// stdlib/ implements these records; the registry of them is handed in through
+// CompileOptions.builtins, so compiler/ never imports stdlib/. The checker calls `check` with a
+// narrow context; codegen and the output side look the same records up by name.
 
 import type { Call, Expression, SourceRange } from '../grammar/ast';
 import type { CompileOptions, ProbeProvider } from './host';
@@ -103,3 +104,13 @@ export interface BuiltinFunction {
 }
 
 export type Builtin = BuiltinVariable | BuiltinFunction;
+
+/** The builtins a compilation knows, looked up by name (stdlib/index.ts builds it). */
+export interface BuiltinRegistry {
+  /** The record of a builtin variable (`pid`, `arg3`, `sarg0`, `args`…), if there is one. */
+  variable(name: string): BuiltinVariable | undefined;
+  /** The record of a builtin function (`printf`, `count`, `str`…), if there is one. */
+  function(name: string): BuiltinFunction | undefined;
+  variableNames(): string[];
+  functionNames(): string[];
+}

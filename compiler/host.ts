@@ -1,6 +1,7 @@
 // What the checker and codegen need to know about probes, asked through a narrow host so
 // that compiler/ never imports probes/ (probes/ implements this interface).
 
+import type { BuiltinRegistry } from './builtin';
 import type { Type } from './types';
 
 export type ProbeProvider =
@@ -88,6 +89,8 @@ export interface CompileOptions {
   params: string[];
   unsafe: boolean;
   host: ProbeHost;
+  /** The builtin variables and functions (stdlib/'s registry). */
+  builtins: BuiltinRegistry;
   /** The script text. Lets the checker locate operator tokens (`=`, `/`) and reproduce
    *  0.17's token-start columns; without it, ranges are the AST's. */
   source?: string;

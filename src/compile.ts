@@ -7,6 +7,7 @@ import { check } from '../compiler/check/index';
 import type { CheckedProgram } from '../compiler/check/checked';
 import { generateOrDiagnose } from '../compiler/codegen/index';
 import type { CompileOptions } from '../compiler/host';
+import { stdlib } from '../stdlib/index';
 import type { Program } from '../compiler/program';
 import type { Program as Ast } from '../grammar/ast';
 
@@ -17,7 +18,11 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
-export function compileSource(source: string, options: CompileOptions): CompileResult {
+/** Compile options without the registries, which this front door hands in. */
+export type SourceOptions = Omit<CompileOptions, 'builtins'>;
+
+export function compileSource(source: string, settings: SourceOptions): CompileResult {
+  const options: CompileOptions = { ...settings, builtins: stdlib };
   const parsed = parse(source, options.sourceName);
   if (!parsed.ast || hasErrors(parsed.diagnostics)) return { diagnostics: parsed.diagnostics };
   const checked = check(parsed.ast, options);

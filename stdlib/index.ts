@@ -6,7 +6,7 @@ import { netFunctions } from './net';
 import { outputFunctions } from './output';
 import { positionalArgumentVariable, probeArgumentVariables } from './probe_args';
 import { processVariables } from './process';
-import type { BuiltinFunction, BuiltinVariable } from '../compiler/builtin';
+import type { BuiltinFunction, BuiltinRegistry, BuiltinVariable } from '../compiler/builtin';
 import { stringFunctions } from './strings';
 import { symbolFunctions, symbolVariables } from './symbols';
 import { timeFunctions, timeVariables } from './time';
@@ -48,3 +48,11 @@ export function builtinVariableNames(): string[] {
 export function builtinFunctionNames(): string[] {
   return [...FUNCTIONS.keys()];
 }
+
+/** The registry handed to the compiler (CompileOptions.builtins). */
+export const stdlib: BuiltinRegistry = {
+  variable: builtinVariable,
+  function: builtinFunction,
+  variableNames: builtinVariableNames,
+  functionNames: builtinFunctionNames,
+};

@@ -7,7 +7,6 @@ import {
   warning as warningDiag,
   type Diagnostic,
 } from '../../grammar/diagnostics';
-import { builtinFunction, builtinVariable } from '../../stdlib';
 import type { CallCheck, MapArgumentInfo, Phase, ProbeContext } from '../builtin';
 import type { CompileOptions, ResolvedAttachPoint } from '../host';
 import type { MapValueKind, ScriptMapInfo } from '../program';
@@ -626,7 +625,7 @@ export class Checker {
   }
 
   private builtin(e: A.Builtin): Type {
-    const record = builtinVariable(e.name);
+    const record = this.options.builtins.variable(e.name);
     if (!record) {
       this.error(messages.unknownIdentifier(e.name), e.range);
       return NONE;
@@ -650,7 +649,7 @@ export class Checker {
   }
 
   private call(e: A.Call, position: Position): Type {
-    const record = builtinFunction(e.name);
+    const record = this.options.builtins.function(e.name);
     if (!record) {
       this.error(messages.unknownFunction(e.name), e.nameRange, 'pre');
       for (const arg of e.args) this.expr(arg, 'expression');

@@ -13,7 +13,7 @@ import { isScalar } from './layout';
 import { readMap } from './maps';
 import type { ProbeGen } from './probe-gen';
 import { genIncDec } from './assign';
-import { latin1, literalBytes, stringsEqual, type StringSide } from './strings';
+import { latin1, stringConstant, stringSide, stringsEqual } from './strings';
 import { tupleElement, writeValue } from './store';
 import { constant, inMemory, inTemp, knownBytes, resized, type Value } from './value';
 import { assignedIn } from './variables';
@@ -84,11 +84,6 @@ function compileTimeConstant(g: ProbeGen, node: Expression): Value {
   return constant(known);
 }
 
-/** Literal bytes zero-padded to `size` in a fresh stack block. */
-export function stringConstant(bytes: Uint8Array, size: number): Value {
-  return knownBytes(resized(bytes.subarray(0, Math.max(0, size - 1)), size));
-}
-
 function genBinary(
   g: ProbeGen,
   node: Extract<Expression, { kind: 'Binary' }>,
@@ -134,19 +129,6 @@ function genOperator(
     return compareValues(g, op, gen(node.left), gen(node.right), bothSigned(lt, rt));
   }
   return genArithmetic(g, node, gen);
-}
-
-export function stringSide(
-  g: ProbeGen,
-  node: Expression,
-  gen: (e: Expression) => Value,
-): StringSide {
-  const bytes = literalBytes(node);
-  if (bytes) return { bytes };
-  const value = gen(node);
-  if (value.kind === 'bytes') return { bytes: value.bytes };
-  if (value.kind !== 'mem') throw new Error('internal: string value not in memory');
-  return { offset: value.offset };
 }
 
 function genTernary(g: ProbeGen, node: Ternary, gen: (e: Expression) => Value): Value {

@@ -6,7 +6,7 @@
 // (so they get the same offsets in its own frame), copies them in at entry and back out
 // before each return.
 
-import type { Call, For, MapAccess } from '../../grammar/ast';
+import type { Block, Call, For, MapAccess } from '../../grammar/ast';
 import { Helper } from '../isa/helpers';
 import { Reg, Size } from '../isa/opcode';
 import { sizeOf, tupleLayout, type Type } from '../types';
@@ -15,7 +15,6 @@ import { isScalar, keyLayout } from './layout';
 import { scriptMap } from './maps';
 import type { ProbeGen } from './probe-gen';
 import { CTX } from './regs';
-import { genBlock } from './stmt';
 import { writeValue } from './store';
 import { inMemory, inTemp, type Value } from './value';
 import { assignedIn } from './variables';
@@ -24,7 +23,11 @@ import { assignedIn } from './variables';
 const CONTINUE = 0n;
 const STOP = 1n;
 
-export function genFor(g: ProbeGen, node: For): void {
+/** Generates a statement block; the caller (stmt.ts) hands it in, so this module does not
+ *  import the statement generator that imports it. */
+export type BlockGen = (g: ProbeGen, block: Block) => void;
+
+export function genFor(g: ProbeGen, node: For, genBlock: BlockGen): void {
   const { def, info } = scriptMap(g, node.map.name);
   if (info.value.kind === 'aggregation')
     return unsupported(
@@ -36,7 +39,7 @@ export function genFor(g: ProbeGen, node: For): void {
   const ctxBlock = g.frame.alloc(8);
   g.e.store(Size.DW, Reg.R10, ctxBlock, CTX);
   const { sub, index } = g.subprogram();
-  genCallback(sub, node, ctxBlock, def.keySize, def.valueSize, info.keyTypes);
+  genCallback(sub, node, genBlock, ctxBlock, def.keySize, def.valueSize, info.keyTypes);
   callForEach(g, node.map, index, ctxBlock);
   const assigned = assignedIn(node.body);
   assigned.add(node.variable.name);
@@ -74,6 +77,7 @@ function callForEach(
 function genCallback(
   sub: ProbeGen,
   node: For,
+  genBlock: BlockGen,
   ctxBlock: number,
   keySize: number,
   valueSize: number,

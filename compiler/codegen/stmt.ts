@@ -92,7 +92,7 @@ export function genStatement(g: ProbeGen, node: Statement): void {
       });
       break;
     case 'For':
-      genFor(g, node);
+      genFor(g, node, genBlock);
       break;
     case 'Jump': {
       if (node.jump === 'return') {

@@ -4,7 +4,7 @@
 import type { Expression } from '../../grammar/ast';
 import { JmpOp, Reg, Size } from '../isa/opcode';
 import type { ProbeGen } from './probe-gen';
-import type { Value } from './value';
+import { knownBytes, resized, type Value } from './value';
 
 /** A string side: bytes on the stack, or literal bytes known at compile time. */
 export type StringSide = { offset: number } | { bytes: Uint8Array };
@@ -47,4 +47,22 @@ export function stringsEqual(g: ProbeGen, a: StringSide, b: StringSide, n: numbe
   }
   g.e.bind(same);
   return g.truthValue(g.regs.alloc(), true, differ);
+}
+
+/** Literal bytes zero-padded to `size` in a fresh stack block. */
+export function stringConstant(bytes: Uint8Array, size: number): Value {
+  return knownBytes(resized(bytes.subarray(0, Math.max(0, size - 1)), size));
+}
+
+export function stringSide(
+  g: ProbeGen,
+  node: Expression,
+  gen: (e: Expression) => Value,
+): StringSide {
+  const bytes = literalBytes(node);
+  if (bytes) return { bytes };
+  const value = gen(node);
+  if (value.kind === 'bytes') return { bytes: value.bytes };
+  if (value.kind !== 'mem') throw new Error('internal: string value not in memory');
+  return { offset: value.offset };
 }

@@ -1,6 +1,7 @@
 // A small ProbeHost for the checker's tests: BEGIN, END, interval/profile, two tracepoints
 // with formats, kprobe/kretprobe, uprobe/uretprobe, kfunc/kretfunc.
 
+import { stdlib } from '../../stdlib/index';
 import type { AttachResult, ProbeHost, ProbeProvider, TracepointFormat } from '../../compiler/host';
 import type { CompileOptions } from '../../compiler/host';
 
@@ -197,6 +198,7 @@ export function testOptions(overrides: Partial<CompileOptions> = {}): CompileOpt
     mapKeysMax: 4096,
     params: [],
     unsafe: false,
+    builtins: stdlib,
     host: fakeHost,
     ...overrides,
   };

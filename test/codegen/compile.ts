@@ -1,6 +1,7 @@
 // Test helper: source → Program through the real parser, checker and codegen, with a probe
 // host over the bundled catalog.
 
+import { stdlib } from '../../stdlib/index';
 import { parse } from '../../grammar/index';
 import { hasErrors, renderDiagnostics } from '../../grammar/diagnostics';
 import { check } from '../../compiler/check/index';
@@ -24,6 +25,7 @@ export function testOptions(overrides: Partial<CompileOptions> = {}): CompileOpt
     mapKeysMax: 4096,
     params: [],
     unsafe: false,
+    builtins: stdlib,
     host,
     ...overrides,
   };
