@@ -21,13 +21,13 @@ export { SymbolMap, type SymbolEntry } from './symbols';
 export {
   createSimulatedSource,
   listWorkloads,
-  standardCatalog,
   UnknownWorkloadError,
   DEFAULT_SEED,
   DEFAULT_DURATION_NS,
   DEFAULT_NCPUS,
   type SimulationOptions,
 } from './sim/source';
+export { machineImage, standardCatalog } from './machine';
 export { openReplay, replayFromText, detectReplayFormat, type ReplayOptions } from './replay';
 export { createTraceWriter, type TraceWriter } from './trace/writer';
 export { TraceFileError } from './trace/errors';

@@ -1,10 +1,10 @@
 // The simulated workload as an EventSource (the default source of a run).
 
 import type { Event } from '../event';
-import type { EventRequest, EventSource, ProbeCatalog } from '../source';
+import type { EventRequest, EventSource } from '../source';
 import { defaultTracepoints, type TracepointCatalog } from '../tracepoints';
+import { machineImage, standardCatalog } from '../machine';
 import { runEngine } from './engine';
-import { BINARIES, KERNEL_FUNCTIONS, MachineImage, USDT_PROBES } from './images';
 import { DEFAULT_WORKLOAD, WORKLOADS } from './workloads';
 
 export interface SimulationOptions {
@@ -33,24 +33,6 @@ export class UnknownWorkloadError extends Error {
 
 export function listWorkloads(): { name: string; description: string }[] {
   return WORKLOADS.map(({ name, description }) => ({ name, description }));
-}
-
-/** The simulated machine's catalog; replayed traces use it too so that the same probes resolve. */
-export function standardCatalog(
-  tracepoints: TracepointCatalog = defaultTracepoints(),
-): ProbeCatalog {
-  return {
-    tracepoints,
-    kernelFunctions: [...KERNEL_FUNCTIONS].sort(),
-    binaries: new Map(BINARIES.map((b) => [b.path, [...b.functions].sort()])),
-    usdt: new Map([...USDT_PROBES].map(([path, probes]) => [path, [...probes].sort()])),
-  };
-}
-
-let sharedImage: MachineImage | undefined;
-export function machineImage(): MachineImage {
-  sharedImage ??= new MachineImage();
-  return sharedImage;
 }
 
 export function createSimulatedSource(options: SimulationOptions = {}): EventSource {

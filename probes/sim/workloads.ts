@@ -19,7 +19,7 @@ import {
   sys,
   zeroed,
 } from './ops';
-import { userFunction } from './images';
+import { userFunction } from '../machine';
 import type { Rng } from './rng';
 
 const NGINX = '/usr/sbin/nginx';

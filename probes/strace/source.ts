@@ -5,7 +5,7 @@ import { SIGNALS, tracepointSyscallName } from '../abi';
 import type { Event } from '../event';
 import { MemoryBuilder } from '../memory';
 import { buildTracepointRecord, type FieldValue } from '../record';
-import { machineImage, standardCatalog } from '../sim/source';
+import { machineImage, standardCatalog } from '../machine';
 import type { EventRequest, EventSource } from '../source';
 import { SyscallEventBuilder, type SyscallArg, type SyscallCall } from '../syscall_events';
 import { makeEvent, truncateComm, type TaskInfo } from '../task';

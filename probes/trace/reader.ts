@@ -7,7 +7,7 @@ import { MemoryBuilder } from '../memory';
 import { buildPtRegs } from '../ptregs';
 import { buildTracepointRecord, type FieldValue } from '../record';
 import { isStringField } from '../tracepoint_format';
-import { machineImage, standardCatalog } from '../sim/source';
+import { machineImage, standardCatalog } from '../machine';
 import type { EventRequest, EventSource } from '../source';
 import { SymbolMap } from '../symbols';
 import { truncateComm } from '../task';

@@ -28,7 +28,7 @@ async function loadPipeline(): Promise<{ compile: Compile } | { missing: string 
     const { compileSource } = await import('../../src/compile');
     const { createProbeHost } = await import('../../probes/host');
     const { bundledTracepoints } = await import('../../probes/tracepoints');
-    const { KERNEL_FUNCTIONS, USDT_PROBES } = await import('../../probes/sim/images');
+    const { KERNEL_FUNCTIONS, USDT_PROBES } = await import('../../probes/machine');
     const host = createProbeHost({
       catalog: {
         tracepoints: bundledTracepoints(),

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Program } from '../../compiler/program';
-import { MachineImage, userFunction } from '../../probes/sim/images';
+import { MachineImage, userFunction } from '../../probes/machine';
 import { SymbolMap } from '../../probes/symbols';
 import { formatOpaque } from '../../src/output/opaque';
 import { concat, u64 } from '../output/sim';
