@@ -11,6 +11,7 @@ import { benchProbes, formatBench as formatProbeBench } from '../probes/bench';
 import { compileSource } from '../src/compile';
 import { createProbeHost } from '../probes/host';
 import { createSimulatedSource } from '../probes/sim/source';
+import { VmBackend } from '../src/vm_backend';
 import { attachProbes, runProgram } from '../src/run';
 import { Runtime } from '../src/runtime/index';
 import { Output } from '../src/output/index';
@@ -76,7 +77,7 @@ function benchVm(): void {
   void formatVmBench;
 }
 
-function benchOneLiner(): void {
+async function benchOneLiner(): Promise<void> {
   const script = 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }';
   const source = createSimulatedSource({ durationNs: 5_000_000_000n });
   const host = createProbeHost(source);
@@ -95,13 +96,10 @@ function benchOneLiner(): void {
   const output = new Output(compiled.program, 'text', () => undefined);
   let events = 0;
   const start = performance.now();
-  runProgram({
-    program: compiled.program,
+  await runProgram({
+    backend: new VmBackend(runtime, source, attached, () => events++),
     attached,
-    source,
-    runtime,
     output,
-    onEvent: () => events++,
   });
   const seconds = (performance.now() - start) / 1000;
   line(
@@ -148,6 +146,7 @@ function benchStartup(): void {
 
 benchFrontEnd();
 benchVm();
-benchOneLiner();
-console.log(formatProbeBench(benchProbes()));
-benchStartup();
+void benchOneLiner().then(() => {
+  console.log(formatProbeBench(benchProbes()));
+  benchStartup();
+});

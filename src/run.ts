@@ -7,7 +7,7 @@ import { ELAPSED_MAP_NAME, type Program } from '../compiler/program';
 import type { ProbeHost, ResolvedAttachPoint } from '../compiler/host';
 import type { Event } from '../probes/event';
 import { PT_REGS } from '../probes/event';
-import type { EventSource } from '../probes/source';
+import type { Backend, RecordHandler } from './backend';
 import type { Runtime } from './runtime/index';
 import type { Output } from './output/index';
 
@@ -34,29 +34,26 @@ export function attachProbes(program: Program, host: ProbeHost): AttachedProbe[]
 }
 
 export interface RunOptions {
-  program: Program;
+  backend: Backend;
   attached: AttachedProbe[];
-  source: EventSource;
-  runtime: Runtime;
   output: Output;
   /** -q: no "Attaching N probes..." line. */
   quiet?: boolean;
   /** Called once the probes are attached, before BEGIN runs. */
   onAttached?: () => void;
-  /** Called for every event the run consumes (for --record). */
-  onEvent?: (event: Event) => void;
-  /** Called after each batch of events and after BEGIN: output produced so far goes out. */
+  /** Called after BEGIN and after each batch of events: output produced so far goes out. */
   onBatchEnd?: () => void;
+  /** Asked between batches of events: true once the run must stop (SIGINT, SIGTERM). */
+  shouldStop?: () => boolean;
 }
-
-/** Events delivered between two hand-overs of output (and checks for a signal). */
-export const BATCH_EVENTS = 1024;
 
 export interface RunResult {
   /** Exit code given to exit(), 0 otherwise. */
   exitCode: number;
-  /** True when exit() stopped the run, false when the source ran out. */
+  /** True when exit() stopped the run. */
   exited: boolean;
+  /** True when a signal stopped the run. */
+  stopped: boolean;
 }
 
 /** The task that BEGIN and END run in: bpfscope's own process, as bpftrace's run in its own. */
@@ -143,36 +140,46 @@ export function setStartTime(runtime: Runtime, startNs: bigint): void {
   runtime.updateMap(map.id, new Uint8Array(map.keySize), value);
 }
 
-export function runProgram(options: RunOptions): RunResult {
-  const { attached, source, runtime, output } = options;
+/**
+ * A run as bpftrace's: BEGIN, then the backend's events until they end, a program calls
+ * exit() or a signal stops the run; then END (its own exit() only ends END) and the maps.
+ */
+export async function runProgram(options: RunOptions): Promise<RunResult> {
+  const { attached, backend, output } = options;
   if (!options.quiet) output.attached(attached.length);
   options.onAttached?.();
 
-  setStartTime(runtime, source.startNs);
-  const dispatcher = new ProbeDispatcher(attached, runtime, output);
-  dispatcher.runSpecial('BEGIN', source.startNs);
-  options.onBatchEnd?.();
-  let now = source.startNs;
-  if (!dispatcher.exit && dispatcher.hasEventProbes) {
-    const probes = attached.map((a) => a.point);
-    let inBatch = 0;
-    for (const event of source.events({ probes })) {
-      now = event.ts;
-      options.onEvent?.(event);
-      dispatcher.deliver(event);
-      if (dispatcher.exit) break;
-      if (++inBatch === BATCH_EVENTS) {
-        inBatch = 0;
-        options.onBatchEnd?.();
-      }
+  backend.setStartTime(backend.startNs);
+  let exit: { code: number } | undefined;
+  const handle: RecordHandler = (records) => {
+    for (const record of records) {
+      if (exit) return 'exit';
+      const result = output.handleRecord(record, backend.maps);
+      if (result.exit) exit = result.exit;
     }
+    return exit ? 'exit' : 'continue';
+  };
+  const runSpecial = (provider: 'BEGIN' | 'END', ts: bigint) => {
+    for (const a of attached) {
+      if (a.point.provider !== provider) continue;
+      handle(backend.runSpecial(a.probeIndex, provider, ts));
+      if (exit && provider === 'BEGIN') return;
+    }
+  };
+  runSpecial('BEGIN', backend.startNs);
+  options.onBatchEnd?.();
+  let end = { endedBy: 'exit', endNs: backend.startNs };
+  if (!exit) {
+    end = await backend.deliver(handle, {
+      batchEnd: () => options.onBatchEnd?.(),
+      shouldStop: () => options.shouldStop?.() ?? false,
+    });
   }
-  const exitCode = dispatcher.exit?.code ?? 0;
-  const exited = dispatcher.exit !== undefined;
-  // END runs whether or not exit() was called — at once after an exit(), as bpftrace does —
-  // and its own exit() only ends END.
-  dispatcher.exit = undefined;
-  dispatcher.runSpecial('END', exited ? now : source.endNs);
-  output.printMapsAtExit(runtime);
-  return { exitCode, exited };
+  const exitCode = exit?.code ?? 0;
+  const exited = exit !== undefined;
+  // END runs however the run ended — at once after an exit(), as bpftrace does.
+  exit = undefined;
+  runSpecial('END', end.endNs);
+  output.printMapsAtExit(backend.maps);
+  return { exitCode, exited, stopped: end.endedBy === 'stop' };
 }

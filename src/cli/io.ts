@@ -7,6 +7,9 @@ export interface CliIo {
   readStdin(): Promise<Uint8Array>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Calls `handler` on the first SIGINT or SIGTERM while a run is on; from then on a signal
+   *  has its default effect (a second Ctrl-C ends the process at once). Returns the undo. */
+  onStopSignal?(handler: () => void): () => void;
 }
 
 export function processIo(): CliIo {
@@ -24,6 +27,19 @@ export function processIo(): CliIo {
     },
     env: process.env,
     cwd: process.cwd(),
+    onStopSignal: (handler) => {
+      const release = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      };
+      const stop = () => {
+        release();
+        handler();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      return release;
+    },
   };
 }
 

@@ -25,6 +25,7 @@ import { parseDuration } from './duration';
 import { programCallsExit } from './exit_detect';
 import { VERSION } from '../version';
 import { runRepl } from '../repl/index';
+import { VmBackend } from '../vm_backend';
 import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
@@ -286,13 +287,21 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
         )
       : undefined;
   if (options.verbose) io.writeStderr(verboseReport(program));
+  let stopRequested = false;
+  const releaseSignals = io.onStopSignal?.(() => {
+    stopRequested = true;
+  });
   try {
-    const result = runProgram({
-      quiet: options.quiet,
-      program,
-      attached,
-      source,
+    const backend = new VmBackend(
       runtime,
+      source,
+      attached,
+      recorder ? (event) => recorder.write(event) : undefined,
+    );
+    const result = await runProgram({
+      quiet: options.quiet,
+      backend,
+      attached,
       output,
       onAttached: () => {
         if (io.env.__BPFTRACE_NOTIFY_PROBES_ATTACHED !== undefined) {
@@ -300,14 +309,15 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
           io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
         }
       },
-      onEvent: recorder ? (event) => recorder.write(event) : undefined,
       onBatchEnd: () => {
         sink.endOfBatch();
         recorder?.flush();
       },
+      shouldStop: () => stopRequested,
     });
     return result.exitCode;
   } finally {
+    releaseSignals?.();
     // What was produced before a failure stays written.
     sink.flush();
     recorder?.flush();

@@ -63,7 +63,15 @@ export class Output {
         maps.zeroMap(id);
         break;
       case RecordKind.Exit:
-        return { exit: { code: id } };
+        // exit(code) carries its code after the header (8 bytes, as every scalar argument).
+        return {
+          exit: {
+            code:
+              record.length >= RECORD_HEADER_SIZE + 8
+                ? Number(BigInt.asIntN(32, readU64(record, RECORD_HEADER_SIZE)))
+                : 0,
+          },
+        };
       case RecordKind.Time:
         this.message(
           'time',

@@ -75,8 +75,10 @@ function print(g: ProbeGen, node: Call, gen: Gen) {
   return NOTHING;
 }
 
-function exit(g: ProbeGen) {
-  emitRecord(g, RecordKind.Exit, 0, []);
+/** `exit()` or newer bpftrace's `exit(code)`: the code travels as the record's argument. */
+function exit(g: ProbeGen, node: Call, gen: Gen) {
+  const code = node.args[0];
+  emitRecord(g, RecordKind.Exit, 0, code ? [{ value: gen(code), type: g.typeOf(code) }] : []);
   g.e.goto(g.returnLabel);
   return NOTHING;
 }
