@@ -63,13 +63,14 @@ export class Output {
         maps.zeroMap(id);
         break;
       case RecordKind.Exit:
-        // exit(code) carries its code after the header (8 bytes, as every scalar argument).
+        // exit(code) carries a computed code after the header (8 bytes, as every scalar
+        // argument); a record without one has it in its id.
         return {
           exit: {
             code:
               record.length >= RECORD_HEADER_SIZE + 8
                 ? Number(BigInt.asIntN(32, readU64(record, RECORD_HEADER_SIZE)))
-                : 0,
+                : id,
           },
         };
       case RecordKind.Time:
