@@ -11,7 +11,7 @@ import type { Program } from '../../compiler/program';
 import type { Program as Ast } from '../../grammar/ast';
 import { attachProbes, AttachError, runProgram } from '../run';
 import { Runtime, VerifierError, VmError } from '../runtime/index';
-import { Output } from '../output/index';
+import { BadRecordError, Output } from '../output/index';
 import { createProbeHost } from '../../probes/host';
 import { openSource, SourceError, workloadHelp } from '../sources';
 import { createTraceWriter } from '../../probes/trace/writer';
@@ -26,6 +26,7 @@ import { programCallsExit } from './exit_detect';
 import { VERSION } from '../version';
 import { runRepl } from '../repl/index';
 import { VmBackend } from '../vm_backend';
+import { decode, IsaError } from '../../compiler/isa/encode';
 import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
@@ -105,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       );
       return 1;
     }
-    if (e instanceof VmError) {
+    if (e instanceof VmError || e instanceof BadRecordError) {
       io.writeStderr(`ERROR: ${e.message}\n`);
       return 1;
     }
@@ -176,6 +177,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   let ast: Ast | undefined;
   if (script.object) {
     program = readObject(script.object, script.sourceName);
+    checkBytecode(program, script.sourceName);
   } else {
     const result = compileSource(script.text ?? '', {
       sourceName: script.sourceName,
@@ -394,6 +396,19 @@ function outputEnv(source: EventSource, io: CliIo): OutputEnv {
     writeError: (text) => io.writeStderr(text),
     readFile: (path) => readBounded(resolve(io.cwd, path), CAT_LIMIT),
   };
+}
+
+/** A damaged object (bytes that are no eBPF instruction) is a one-line error naming the file,
+ *  the program and the instruction; the verifier then judges the instructions themselves. */
+function checkBytecode(program: Program, file: string): void {
+  program.probes.forEach((probe, i) => {
+    try {
+      decode(probe.bytecode);
+    } catch (e) {
+      if (!(e instanceof IsaError)) throw e;
+      throw new CliError(`${file}: program ${i} (${probe.attachPoints.join(', ')}): ${e.message}`);
+    }
+  });
 }
 
 /** cat() prints at most this many bytes of a file, as bpftrace 0.17 does. */

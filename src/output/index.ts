@@ -26,6 +26,9 @@ export interface RecordResult {
   exit?: { code: number };
 }
 
+/** A record no program of this Program can emit (damaged bytecode in a .o): one-line error. */
+export class BadRecordError extends Error {}
+
 export class Output {
   private readonly env: OutputEnv;
 
@@ -46,8 +49,11 @@ export class Output {
   }
 
   handleRecord(record: Uint8Array, maps: MapStore): RecordResult {
+    if (record.length < RECORD_HEADER_SIZE)
+      throw new BadRecordError(`a program emitted a ${record.length}-byte record`);
     const kind = Number(readU64(record, 0));
     const id = Number(readU64(record, 8));
+    this.checkRecord(kind, id, record.length);
     const ctx: FormatContext = { program: this.program, maps, env: this.env };
     switch (kind) {
       case RecordKind.Printf:
@@ -95,9 +101,28 @@ export class Output {
         this.join(id, record);
         break;
       default:
-        throw new Error(`internal: unknown output record kind ${kind}`);
+        throw new BadRecordError(`a program emitted a record of unknown kind ${kind}`);
     }
     return {};
+  }
+
+  /** Refuses a record whose id names no descriptor or map, or that is shorter than its layout. */
+  private checkRecord(kind: number, id: number, length: number): void {
+    const table: readonly ({ size?: number } | undefined)[] | undefined = {
+      [RecordKind.Printf]: this.program.printfs,
+      [RecordKind.Cat]: this.program.cats,
+      [RecordKind.System]: this.program.systems,
+      [RecordKind.Time]: this.program.timeFormats.map(() => ({})),
+      [RecordKind.PrintValue]: this.program.printValues.map(() => ({})),
+      [RecordKind.Join]: this.program.joins.map(() => ({})),
+      [RecordKind.PrintMap]: this.program.maps.map((m) => (m.script ? {} : undefined)),
+      [RecordKind.ClearMap]: this.program.maps.map(() => ({})),
+      [RecordKind.ZeroMap]: this.program.maps.map(() => ({})),
+    }[kind];
+    if (!table) return;
+    const entry = table[id];
+    if (entry === undefined || (entry.size !== undefined && length < entry.size))
+      throw new BadRecordError(`a program emitted a record (kind ${kind}) with unknown id ${id}`);
   }
 
   /** After END: two newlines, then every map the program names, in byte order of the name. */
