@@ -28,7 +28,7 @@ export {
   type SimulationOptions,
 } from './sim/source';
 export { machineImage, standardCatalog } from './machine';
-export { openReplay, replayFromText, detectReplayFormat, type ReplayOptions } from './replay';
+export { replayFromText, replayText, detectReplayFormat, type ReplayOptions } from './replay';
 export { createTraceWriter, type TraceWriter } from './trace/writer';
 export { TraceFileError } from './trace/errors';
 export { benchProbes, formatBench, type BenchResult } from './bench';

@@ -1,7 +1,6 @@
 // `--replay FILE`: opens a recorded trace (JSON Lines) or an strace log, from a file or stdin
 // (`-`), gzip-compressed or not, and returns it as an EventSource.
 
-import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { EventSource } from './source';
 import { looksLikeStrace } from './strace/parser';
@@ -10,21 +9,6 @@ import { TraceFileError } from './trace/errors';
 import { createTraceSource, isTraceHeaderLine } from './trace/reader';
 
 export interface ReplayOptions extends StraceSourceOptions {}
-
-export function readReplayText(path: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = path === '-' ? readFileSync(0) : readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TraceFileError(
-      path,
-      0,
-      code === 'ENOENT' ? 'no such file' : `cannot read: ${(e as Error).message}`,
-    );
-  }
-  return replayText(bytes, path);
-}
 
 /** The text of replay input: gzip-compressed data (told by its magic) is inflated first. */
 export function replayText(bytes: Uint8Array, name: string): string {
@@ -46,12 +30,6 @@ export function detectReplayFormat(text: string): 'trace' | 'strace' | undefined
   if (isTraceHeaderLine(first) || first.trim().startsWith('{')) return 'trace';
   if (looksLikeStrace(first)) return 'strace';
   return undefined;
-}
-
-export function openReplay(path: string, options: ReplayOptions = {}): EventSource {
-  const name = path === '-' ? '<stdin>' : path;
-  const text = readReplayText(path);
-  return replayFromText(text, name, options);
 }
 
 export function replayFromText(

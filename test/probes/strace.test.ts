@@ -2,12 +2,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../probes/event';
 import { decodeTracepointRecord } from '../../probes/record';
-import { openReplay, replayFromText } from '../../probes/replay';
+import { replayFromText, replayText, type ReplayOptions } from '../../probes/replay';
 import { decodeArgument, decodeReturn, evaluate } from '../../probes/strace/args';
 import { parseStrace } from '../../probes/strace/parser';
 import { TraceFileError } from '../../probes/trace/errors';
 import { bundledTracepoints } from '../../probes/tracepoints';
 import { collect, readCString, u64 } from './helpers';
+
+/** A replay file read as the CLI reads it (gzip told by its magic). */
+function replayFile(path: string, options: ReplayOptions = {}) {
+  return replayFromText(replayText(readFileSync(path), path), path, options);
+}
 
 const tracepoints = bundledTracepoints();
 const field = (e: Event, category: string, name: string) =>
@@ -230,7 +235,7 @@ describe('strace logs', () => {
           out.set(m[1]!, Number(m[2]));
         return out;
       };
-      const source = openReplay(`${dir}${name}.strace`, { liveTracepoints: false });
+      const source = replayFile(`${dir}${name}.strace`, { liveTracepoints: false });
       const events = collect(
         source,
         'tracepoint:raw_syscalls:sys_enter',
