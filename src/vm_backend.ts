@@ -18,6 +18,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class VmBackend implements Backend {
   private readonly byName = new Map<string, number[]>();
+  /** Events delivered so far, and the time of the last one. */
+  delivered = 0;
+  now: bigint;
 
   constructor(
     private readonly runtime: Runtime,
@@ -26,6 +29,7 @@ export class VmBackend implements Backend {
     /** Called for every event the run consumes (for --record). */
     private readonly onEvent?: (event: Event) => void,
   ) {
+    this.now = source.startNs;
     for (const a of attached) {
       if (a.point.provider === 'BEGIN' || a.point.provider === 'END') continue;
       const list = this.byName.get(a.point.name) ?? [];
@@ -46,6 +50,12 @@ export class VmBackend implements Backend {
     return this.source.startNs;
   }
 
+  /** How far through the source's time span the delivery is (0..1). */
+  get fractionDone(): number {
+    const span = this.source.endNs - this.source.startNs;
+    return span > 0n ? Number(((this.now - this.source.startNs) * 1000n) / span) / 1000 : 0;
+  }
+
   setStartTime(ns: bigint): void {
     setStartTime(this.runtime, ns);
   }
@@ -62,6 +72,8 @@ export class VmBackend implements Backend {
     let inBatch = 0;
     for (const event of this.source.events({ probes })) {
       now = event.ts;
+      this.now = now;
+      this.delivered++;
       this.onEvent?.(event);
       for (const probeIndex of this.byName.get(event.probe) ?? []) {
         this.runtime.run(probeIndex, event);

@@ -10,6 +10,8 @@ export interface CliIo {
   /** Calls `handler` on the first SIGINT or SIGTERM while a run is on; from then on a signal
    *  has its default effect (a second Ctrl-C ends the process at once). Returns the undo. */
   onStopSignal?(handler: () => void): () => void;
+  /** True when stderr is a terminal (progress is shown there). */
+  stderrIsTerminal?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -27,6 +29,7 @@ export function processIo(): CliIo {
     },
     env: process.env,
     cwd: process.cwd(),
+    stderrIsTerminal: !!process.stderr.isTTY,
     onStopSignal: (handler) => {
       const release = () => {
         process.off('SIGINT', stop);

@@ -36,6 +36,10 @@ export class OutputSink {
       this.flush();
   }
 
+  get holds(): boolean {
+    return this.heldBytes > 0;
+  }
+
   /** Writes what is held; 'full' buffering holds on until the end or a full buffer. */
   endOfBatch(): void {
     if (this.buffering !== 'full') this.flush();

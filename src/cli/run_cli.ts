@@ -26,6 +26,7 @@ import { programCallsExit } from './exit_detect';
 import { VERSION } from '../version';
 import { runRepl } from '../repl/index';
 import { VmBackend } from '../vm_backend';
+import { Progress } from './progress';
 import { decode, IsaError } from '../../compiler/isa/encode';
 import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
@@ -293,13 +294,17 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
   const releaseSignals = io.onStopSignal?.(() => {
     stopRequested = true;
   });
+  const progress =
+    io.stderrIsTerminal && !options.quiet
+      ? new Progress((text) => io.writeStderr(text))
+      : undefined;
+  const backend = new VmBackend(
+    runtime,
+    source,
+    attached,
+    recorder ? (event) => recorder.write(event) : undefined,
+  );
   try {
-    const backend = new VmBackend(
-      runtime,
-      source,
-      attached,
-      recorder ? (event) => recorder.write(event) : undefined,
-    );
     const result = await runProgram({
       quiet: options.quiet,
       backend,
@@ -312,13 +317,17 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
         }
       },
       onBatchEnd: () => {
+        // Output and the progress line share a terminal: the line goes before output does.
+        if (sink.holds) progress?.clear();
         sink.endOfBatch();
         recorder?.flush();
+        progress?.update(backend.fractionDone, backend.delivered);
       },
       shouldStop: () => stopRequested,
     });
     return result.exitCode;
   } finally {
+    progress?.clear();
     releaseSignals?.();
     // What was produced before a failure stays written.
     sink.flush();
