@@ -3,7 +3,7 @@
 // This file imports that module before anything else; vitest gives each file its own module
 // graph. test/architecture.test.ts refuses the import cycles that caused it.
 
-import '../../compiler/codegen/builtins/text';
+import '../../stdlib/codegen/text';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile';
 

@@ -1,15 +1,15 @@
 // Builtins read from the current task and time through helpers: pid tid uid gid username
 // nsecs elapsed cpu comm rand cgroup curtask.
 
-import { Helper } from '../../isa/helpers';
-import { mov32Reg } from '../../isa/build';
-import { AluOp, Reg, Size } from '../../isa/opcode';
-import { BpfMapType, ELAPSED_MAP_NAME } from '../../program';
-import { UINT64 } from '../../types';
-import { readValueAt } from '../maps';
-import type { ProbeGen } from '../probe-gen';
-import { inMemory, inTemp, type Value } from '../value';
-import type { VariableGen } from './types';
+import { Helper } from '../../compiler/isa/helpers';
+import { mov32Reg } from '../../compiler/isa/build';
+import { AluOp, Reg, Size } from '../../compiler/isa/opcode';
+import { BpfMapType, ELAPSED_MAP_NAME } from '../../compiler/program';
+import { UINT64 } from '../../compiler/types';
+import { readValueAt } from '../../compiler/codegen/maps';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import { inMemory, inTemp, type Value } from '../../compiler/codegen/value';
+import type { VariableGen } from '../../compiler/codegen/generator';
 
 /** Calls a helper with no arguments and takes r0 (optionally transformed) into a temp. */
 function helperValue(helper: Helper, transform?: (g: ProbeGen) => void): VariableGen {

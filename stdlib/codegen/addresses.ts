@@ -1,10 +1,10 @@
 // kaddr("sym") and uaddr("sym"): the symbol's address, a constant resolved at compile time
 // through the probe host (the event source's symbol table).
 
-import { error } from '../../../grammar/diagnostics';
-import { CodegenError } from '../errors';
-import { constant } from '../value';
-import type { FunctionGen } from './types';
+import { error } from '../../grammar/diagnostics';
+import { CodegenError } from '../../compiler/codegen/errors';
+import { constant } from '../../compiler/codegen/value';
+import type { FunctionGen } from '../../compiler/codegen/generator';
 
 function address(kernel: boolean): FunctionGen {
   return (g, node) => {

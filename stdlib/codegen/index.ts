@@ -1,23 +1,23 @@
 // Code generation of builtins, looked up by the name of their stdlib record.
 
-import type { Builtin, Call } from '../../../grammar/ast';
-import { unsupported } from '../errors';
+import type { Builtin, Call } from '../../grammar/ast';
+import { unsupported } from '../../compiler/codegen/errors';
 import { addressFunctions } from './addresses';
-import type { ProbeGen } from '../probe-gen';
-import type { Value } from '../value';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import type { Value } from '../../compiler/codegen/value';
 import {
   argumentVariable,
   contextFunctions,
   contextVariables,
   isArgumentVariable,
 } from './context';
-import { genLen } from '../foreach';
+import { genLen } from '../../compiler/codegen/foreach';
 import { join } from './join';
 import { miscFunctions } from './misc';
 import { outputFunctions } from './output';
 import { taskVariables } from './task';
 import { textFunctions } from './text';
-import type { FunctionGen, Gen, VariableGen } from './types';
+import type { FunctionGen, Gen, VariableGen } from '../../compiler/codegen/generator';
 
 const VARIABLES: Record<string, VariableGen> = { ...taskVariables, ...contextVariables };
 const FUNCTIONS: Record<string, FunctionGen> = {

@@ -2,13 +2,13 @@
 // print/clear/zero are asynchronous in bpftrace: the record names the map and user space
 // acts on it after the invocation. exit sends its record and ends the invocation.
 
-import type { Call, Expression } from '../../../grammar/ast';
-import { RecordKind, type FormatDescriptor } from '../../program';
-import { fail } from '../errors';
-import type { ProbeGen } from '../probe-gen';
-import { emitRecord, recordLayout, type RecordArg } from '../records';
-import { constant } from '../value';
-import { NOTHING, type FunctionGen, type Gen } from './types';
+import type { Call, Expression } from '../../grammar/ast';
+import { RecordKind, type FormatDescriptor } from '../../compiler/program';
+import { fail } from '../../compiler/codegen/errors';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import { emitRecord, recordLayout, type RecordArg } from '../../compiler/codegen/records';
+import { constant } from '../../compiler/codegen/value';
+import { NOTHING, type FunctionGen, type Gen } from '../../compiler/codegen/generator';
 
 /** The default format of `time()`. */
 export const DEFAULT_TIME_FORMAT = '%H:%M:%S\n';

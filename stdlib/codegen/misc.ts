@@ -1,21 +1,21 @@
 // Integer, symbol, address, time and map builtins: bswap signal ksym usym kptr uptr delete
 // has_key strftime pton macaddr cgroup_path.
 
-import { endian } from '../../isa/build';
-import { Helper } from '../../isa/helpers';
-import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
-import type { MapDef } from '../../program';
-import type { Aggregation, Type } from '../../types';
-import { histIndex } from '../aggregations';
-import { bucketOffset, hasBucketKey, isKeylessCount } from '../layout';
-import type { ProbeGen } from '../probe-gen';
-import { intWidth, compareValues } from '../arith';
-import { fail } from '../errors';
-import { buildKey, deleteKey, lookup, scriptMap, update } from '../maps';
-import { constant, inMemory, inTemp, knownBytes } from '../value';
-import { readMemory } from '../access';
+import { endian } from '../../compiler/isa/build';
+import { Helper } from '../../compiler/isa/helpers';
+import { AluOp, JmpOp, Reg, Size } from '../../compiler/isa/opcode';
+import type { MapDef } from '../../compiler/program';
+import type { Aggregation, Type } from '../../compiler/types';
+import { histIndex } from '../../compiler/codegen/aggregations';
+import { bucketOffset, hasBucketKey, isKeylessCount } from '../../compiler/codegen/layout';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import { intWidth, compareValues } from '../../compiler/codegen/arith';
+import { fail } from '../../compiler/codegen/errors';
+import { buildKey, deleteKey, lookup, scriptMap, update } from '../../compiler/codegen/maps';
+import { constant, inMemory, inTemp, knownBytes } from '../../compiler/codegen/value';
+import { readMemory } from '../../compiler/codegen/access';
 import { userSymbol } from './context';
-import { NOTHING, type FunctionGen } from './types';
+import { NOTHING, type FunctionGen } from '../../compiler/codegen/generator';
 
 const bswap: FunctionGen = (g, node, gen) => {
   const width = intWidth(g.typeOf(node.args[0]));

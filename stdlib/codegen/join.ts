@@ -2,15 +2,15 @@
 // string pointers into a per-CPU scratch record (too big for the 512-byte stack) and sends
 // `[kind][joinId][u64 count][count strings of BPFTRACE_STRLEN bytes]`.
 
-import { Helper } from '../../isa/helpers';
-import { mov32Imm } from '../../isa/build';
-import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
-import { BpfMapType, RecordKind, RECORD_HEADER_SIZE } from '../../program';
-import { userAddressSpace } from '../access';
-import { fail } from '../errors';
-import { lookup } from '../maps';
-import { CTX } from '../regs';
-import { NOTHING, type FunctionGen } from './types';
+import { Helper } from '../../compiler/isa/helpers';
+import { mov32Imm } from '../../compiler/isa/build';
+import { AluOp, JmpOp, Reg, Size } from '../../compiler/isa/opcode';
+import { BpfMapType, RecordKind, RECORD_HEADER_SIZE } from '../../compiler/program';
+import { userAddressSpace } from '../../compiler/codegen/access';
+import { fail } from '../../compiler/codegen/errors';
+import { lookup } from '../../compiler/codegen/maps';
+import { CTX } from '../../compiler/codegen/regs';
+import { NOTHING, type FunctionGen } from '../../compiler/codegen/generator';
 
 export const JOIN_MAX_ELEMENTS = 16;
 export const JOIN_BUFFER_MAP = '.join';

@@ -1,9 +1,9 @@
 // The shape of a builtin's code generation, looked up by the same name as the checker's
 // stdlib record for it.
 
-import type { Builtin, Call, Expression } from '../../../grammar/ast';
-import type { ProbeGen } from '../probe-gen';
-import type { Value } from '../value';
+import type { Builtin, Call, Expression } from '../../grammar/ast';
+import type { ProbeGen } from './probe-gen';
+import type { Value } from './value';
 
 export type Gen = (e: Expression) => Value;
 export type VariableGen = (g: ProbeGen, node: Builtin) => Value;

@@ -1,17 +1,17 @@
 // String and byte builtins: str, strncmp, strcontains, buf, strerror, ntop.
 
-import type { Expression } from '../../../grammar/ast';
-import { Helper } from '../../isa/helpers';
-import { AluOp, JmpOp, Reg, Size } from '../../isa/opcode';
-import { sizeOf } from '../../types';
-import { userAddressSpace } from '../access';
-import { fail, unsupported } from '../errors';
-import type { ProbeGen } from '../probe-gen';
-import { latin1, stringConstant, stringSide, stringsEqual } from '../strings';
-import { writeValue } from '../store';
-import { compareValues } from '../arith';
-import { constant, inMemory, knownBytes } from '../value';
-import type { FunctionGen } from './types';
+import type { Expression } from '../../grammar/ast';
+import { Helper } from '../../compiler/isa/helpers';
+import { AluOp, JmpOp, Reg, Size } from '../../compiler/isa/opcode';
+import { sizeOf } from '../../compiler/types';
+import { userAddressSpace } from '../../compiler/codegen/access';
+import { fail, unsupported } from '../../compiler/codegen/errors';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import { latin1, stringConstant, stringSide, stringsEqual } from '../../compiler/codegen/strings';
+import { writeValue } from '../../compiler/codegen/store';
+import { compareValues } from '../../compiler/codegen/arith';
+import { constant, inMemory, knownBytes } from '../../compiler/codegen/value';
+import type { FunctionGen } from '../../compiler/codegen/generator';
 
 function literalInteger(g: ProbeGen, arg: Expression): bigint | undefined {
   return g.constantOf(arg) ?? (arg.kind === 'IntegerLiteral' ? arg.value : undefined);

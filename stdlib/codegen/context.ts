@@ -2,17 +2,17 @@
 // kstack/ustack (get_stackid into the internal `.kstack`/`.ustack` stack-trace maps; the
 // value is the stack id as a u64, negative when the kernel could not take the stack).
 
-import type { Builtin, Call } from '../../../grammar/ast';
-import { Helper } from '../../isa/helpers';
-import { AluOp, Reg, Size } from '../../isa/opcode';
-import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../ptregs';
-import { readMemory } from '../access';
-import { arithmetic } from '../arith';
-import { fail, unsupported } from '../errors';
-import type { ProbeGen } from '../probe-gen';
-import { CTX } from '../regs';
-import { constant, inMemory, inTemp, type Value } from '../value';
-import type { FunctionGen, VariableGen } from './types';
+import type { Builtin, Call } from '../../grammar/ast';
+import { Helper } from '../../compiler/isa/helpers';
+import { AluOp, Reg, Size } from '../../compiler/isa/opcode';
+import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../../compiler/codegen/ptregs';
+import { readMemory } from '../../compiler/codegen/access';
+import { arithmetic } from '../../compiler/codegen/arith';
+import { fail, unsupported } from '../../compiler/codegen/errors';
+import type { ProbeGen } from '../../compiler/codegen/probe-gen';
+import { CTX } from '../../compiler/codegen/regs';
+import { constant, inMemory, inTemp, type Value } from '../../compiler/codegen/value';
+import type { FunctionGen, VariableGen } from '../../compiler/codegen/generator';
 
 /** get_stackid's flag for user stacks. */
 const BPF_F_USER_STACK = 1 << 8;
