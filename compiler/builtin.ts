@@ -6,6 +6,7 @@
 import type { Call, Expression, SourceRange } from '../grammar/ast';
 import type { CompileOptions, ProbeProvider } from './host';
 import type { MapValueKind } from './program';
+import type { FunctionGen, VariableGen } from './codegen/generator';
 import type { Type } from './types';
 
 /** 0.17 runs its semantic pass up to 10 times and stops after the first pass with errors:
@@ -72,6 +73,8 @@ export interface BuiltinVariable {
     probe: ProbeContext,
     options: CompileOptions,
   ): { message: string; phase?: Phase; keepsType?: boolean } | null;
+  /** Its code generation. Without it the checker refuses the variable as not implemented. */
+  generate?: VariableGen;
 }
 
 /** How the checker must treat the first argument. */
@@ -101,6 +104,9 @@ export interface BuiltinFunction {
   formatArgument?: number;
   /** Checks the arguments (reporting errors) and returns the result type. */
   check(check: CallCheck): Type;
+  /** Its code generation (an aggregation's is the map update, compiler/codegen/aggregations.ts).
+   *  Without it (and not an aggregation) the checker refuses the call as not implemented. */
+  generate?: FunctionGen;
 }
 
 export type Builtin = BuiltinVariable | BuiltinFunction;

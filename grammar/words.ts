@@ -5,7 +5,8 @@
 import type { TokenType } from 'chevrotain';
 import * as T from './tokens';
 
-const builtinWords = new Set([
+/** Words 0.17's lexer makes builtin variables. */
+export const builtinWords: ReadonlySet<string> = new Set([
   'pid',
   'tid',
   'uid',
@@ -27,7 +28,8 @@ const builtinWords = new Set([
   'cpid',
 ]);
 
-const callWords = new Set([
+/** Words 0.17's lexer makes call names. */
+export const callWords: ReadonlySet<string> = new Set([
   'avg',
   'buf',
   'cat',

@@ -6,20 +6,37 @@ import { netFunctions } from './net';
 import { outputFunctions } from './output';
 import { positionalArgumentVariable, probeArgumentVariables } from './probe_args';
 import { processVariables } from './process';
-import type { BuiltinFunction, BuiltinRegistry, BuiltinVariable } from '../compiler/builtin';
+import type {
+  Builtin,
+  BuiltinFunction,
+  BuiltinRegistry,
+  BuiltinVariable,
+} from '../compiler/builtin';
+import { argumentVariable, FUNCTION_GENERATORS, VARIABLE_GENERATORS } from './codegen/index';
 import { stringFunctions } from './strings';
 import { symbolFunctions, symbolVariables } from './symbols';
 import { timeFunctions, timeVariables } from './time';
 
 export type * from '../compiler/builtin';
 
-const VARIABLES = new Map<string, BuiltinVariable>(
-  [...processVariables, ...timeVariables, ...probeArgumentVariables, ...symbolVariables].map(
-    (v) => [v.name, v],
-  ),
+/** Each record joined with its generator; a generator without a record is a bug in this
+ *  folder, refused as soon as it loads. */
+function withGenerators<R extends Builtin>(
+  records: readonly R[],
+  generators: Record<string, NonNullable<R['generate']>>,
+): Map<string, R> {
+  const joined = new Map(records.map((r) => [r.name, { ...r, generate: generators[r.name] }]));
+  for (const name of Object.keys(generators))
+    if (!joined.has(name)) throw new Error(`internal: code generation for unknown builtin ${name}`);
+  return joined;
+}
+
+const VARIABLES = withGenerators<BuiltinVariable>(
+  [...processVariables, ...timeVariables, ...probeArgumentVariables, ...symbolVariables],
+  VARIABLE_GENERATORS,
 );
 
-const FUNCTIONS = new Map<string, BuiltinFunction>(
+const FUNCTIONS = withGenerators<BuiltinFunction>(
   [
     ...aggregationFunctions,
     ...outputFunctions,
@@ -28,12 +45,16 @@ const FUNCTIONS = new Map<string, BuiltinFunction>(
     ...netFunctions,
     ...miscFunctions,
     ...timeFunctions,
-  ].map((f) => [f.name, f]),
+  ],
+  FUNCTION_GENERATORS,
 );
 
 /** The record of a builtin variable (`pid`, `arg3`, `sarg0`, `args`…), if there is one. */
 export function builtinVariable(name: string): BuiltinVariable | undefined {
-  return VARIABLES.get(name) ?? positionalArgumentVariable(name);
+  const known = VARIABLES.get(name);
+  if (known) return known;
+  const positional = positionalArgumentVariable(name);
+  return positional && { ...positional, generate: argumentVariable };
 }
 
 /** The record of a builtin function (`printf`, `count`, `str`…), if there is one. */

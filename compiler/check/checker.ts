@@ -630,6 +630,8 @@ export class Checker {
       this.error(messages.unknownIdentifier(e.name), e.range);
       return NONE;
     }
+    if (!record.generate)
+      this.errorExact(messages.notImplemented(`The builtin ${e.name}`), e.range, 'final');
     const restriction = record.restrict?.(this.probe.context, this.options);
     if (restriction) {
       this.error(restriction.message, e.range, restriction.phase ?? 'early');
@@ -656,6 +658,8 @@ export class Checker {
       return NONE;
     }
     if (record.unsafe && !this.options.unsafe) this.error(messages.unsafeFunction(e.name), e.range);
+    if (!record.generate && !record.aggregation)
+      this.errorExact(messages.notImplemented(`The function ${e.name}()`), e.nameRange, 'final');
     let mapArgument: MapArgumentInfo | null = null;
     const argTypes = e.args.map((arg, i): Type => {
       if (i === 0 && record.mapArgument && arg.kind === 'MapAccess') {

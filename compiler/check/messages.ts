@@ -25,6 +25,8 @@ export function typeClass(type: Type): string {
 }
 
 export const messages = {
+  /** A builtin with a record but no code generation yet (bpfscope's own message). */
+  notImplemented: (what: string) => `${what} is not implemented yet`,
   // variables and identifiers
   undefinedVariable: (name: string) => `Undefined or undeclared variable: ${name}`,
   undefinedVariableAfterNone: (name: string) => `Undefined variable: ${name}`,

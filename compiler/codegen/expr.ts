@@ -6,7 +6,7 @@ import { Reg } from '../isa/opcode';
 import { sameType, sizeOf, tupleLayout } from '../types';
 import { bothSigned, compareValues, genArithmetic, genCast, genUnary, isComparison } from './arith';
 import { genFieldAccess, genIndex } from './access';
-import { genBuiltinVariable, genCall } from '../../stdlib/codegen/index';
+import { genBuiltinVariable, genCall } from './builtin_call';
 import { branch } from './cond';
 import { fail } from './errors';
 import { isScalar } from './layout';
