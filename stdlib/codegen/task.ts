@@ -52,6 +52,7 @@ export const taskVariables: Record<string, VariableGen> = {
   gid: helperValue(Helper.get_current_uid_gid, high32),
   nsecs: helperValue(Helper.ktime_get_ns),
   cpu: helperValue(Helper.get_smp_processor_id),
+  numaid: helperValue(Helper.get_numa_node_id),
   rand: helperValue(Helper.get_prandom_u32),
   cgroup: helperValue(Helper.get_current_cgroup_id),
   curtask: helperValue(Helper.get_current_task),
