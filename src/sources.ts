@@ -3,7 +3,6 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ResolvedAttachPoint } from '../compiler/host';
 import type { EventSource } from '../probes/source';
 import { createSimulatedSource, listWorkloads, UnknownWorkloadError } from '../probes/sim/source';
 import { DEFAULT_WORKLOAD } from '../probes/sim/workloads';

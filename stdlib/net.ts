@@ -2,7 +2,7 @@
 
 import { NONE, sizeOf, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import { argumentRange, isInteger, stringLiteral } from './arguments';
+import { argumentRange, isInteger } from './arguments';
 import type { BuiltinFunction } from '../compiler/builtin';
 
 const INET: Type = { kind: 'opaque', name: 'inet', size: 24 };

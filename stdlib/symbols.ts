@@ -3,13 +3,7 @@
 import type { ProbeProvider } from '../compiler/host';
 import { NONE, UINT64, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
-import {
-  argumentRange,
-  integerArgument,
-  integerOrPointer,
-  isInteger,
-  stringLiteral,
-} from './arguments';
+import { argumentRange, integerOrPointer, isInteger, stringLiteral } from './arguments';
 import type { BuiltinFunction, BuiltinVariable, CallCheck } from '../compiler/builtin';
 
 export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;

@@ -121,8 +121,8 @@ function genOperator(
     if (!isScalar(lt) || !isScalar(rt)) {
       if ((op !== '==' && op !== '!=') || lt.kind !== 'string' || rt.kind !== 'string')
         return fail(`comparison of ${lt.kind} values is not implemented yet`, node.range);
-      const a = stringSide(g, node.left, gen);
-      const b = stringSide(g, node.right, gen);
+      const a = stringSide(node.left, gen);
+      const b = stringSide(node.right, gen);
       const equal = stringsEqual(g, a, b, Math.min(lt.size, rt.size));
       return op === '==' ? equal : compareValues(g, '==', equal, constant(0n), false);
     }

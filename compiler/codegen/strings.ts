@@ -54,11 +54,7 @@ export function stringConstant(bytes: Uint8Array, size: number): Value {
   return knownBytes(resized(bytes.subarray(0, Math.max(0, size - 1)), size));
 }
 
-export function stringSide(
-  g: ProbeGen,
-  node: Expression,
-  gen: (e: Expression) => Value,
-): StringSide {
+export function stringSide(node: Expression, gen: (e: Expression) => Value): StringSide {
   const bytes = literalBytes(node);
   if (bytes) return { bytes };
   const value = gen(node);

@@ -124,7 +124,7 @@ const QUERIES = [
   (rng: Rng) =>
     `UPDATE sessions SET last_seen = now() WHERE token = 'a${rng.int(100_000, 999_999)}'`,
   (rng: Rng) => `INSERT INTO audit_log (user_id, action) VALUES (${rng.int(1, 50_000)}, 'login')`,
-  (rng: Rng) =>
+  () =>
     `SELECT p.name, sum(i.qty) FROM order_items i JOIN products p ON p.id = i.product_id GROUP BY p.name`,
   () => 'BEGIN',
   () => 'COMMIT',

@@ -18,7 +18,7 @@ import { runLive } from './run_live';
 
 export type { LiveHost };
 
-export function liveHost(options: CliOptions, io: CliIo): LiveHost {
+export function liveHost(_options: CliOptions, io: CliIo): LiveHost {
   libc();
   return createLiveHost(io.cwd);
 }

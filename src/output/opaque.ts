@@ -2,7 +2,6 @@
 // (symbols, stacks, addresses, error texts, user names, probe names, timestamps).
 
 import { uptime } from 'node:os';
-import type { Program } from '../../compiler/program';
 import type { Type } from '../../compiler/types';
 import { readI64, readU64 } from './bytes';
 import type { FormatContext } from './context';

@@ -8,7 +8,6 @@ import { PT_REGS, type Event } from '../../probes/event';
 import { HELPER_SPECS, HelperEnv, createHelpers, mapPointer } from './helpers';
 import { MapSet, StackTraceMap, type MapEntry } from './maps';
 import { CTX_REGION, regionAddress } from './memory';
-import { compileProgram } from './jit';
 import { VerifierError, verify } from './verifier';
 import {
   DEFAULT_INSTRUCTION_BUDGET,

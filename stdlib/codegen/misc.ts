@@ -49,7 +49,7 @@ const signal: FunctionGen = (g, node, gen) => {
 /** usym: `{u64 address; u64 pid}` so user space can find the process's symbols. */
 const usym: FunctionGen = (g, node, gen) => userSymbol(g, gen(node.args[0]));
 
-const identity: FunctionGen = (g, node, gen) => gen(node.args[0]);
+const identity: FunctionGen = (_g, node, gen) => gen(node.args[0]);
 
 const deleteElement: FunctionGen = (g, node, gen) => {
   const map = node.args[0];
@@ -137,7 +137,7 @@ const strftime: FunctionGen = (g, node, gen) => {
 };
 
 /** pton("addr"): the address bytes, known at compile time. */
-const pton: FunctionGen = (g, node) => {
+const pton: FunctionGen = (_g, node) => {
   const text = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : undefined;
   const bytes = text === undefined ? undefined : parseAddress(text);
   if (!bytes) return fail(`pton: invalid address ${JSON.stringify(text ?? '')}`, node.range);

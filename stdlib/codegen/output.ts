@@ -13,7 +13,7 @@ import { NOTHING, type FunctionGen, type Gen } from '../../compiler/codegen/gene
 /** The default format of `time()`. */
 export const DEFAULT_TIME_FORMAT = '%H:%M:%S\n';
 
-function stringArgument(g: ProbeGen, node: Call, index: number): string {
+function stringArgument(node: Call, index: number): string {
   const arg = node.args[index];
   if (arg?.kind !== 'StringLiteral')
     return fail(`${node.name} expects a string literal`, arg?.range ?? node.range);
@@ -30,7 +30,7 @@ function integerArgument(g: ProbeGen, arg: Expression | undefined, fallback: big
 /** printf-style record: format descriptor in `table`, the arguments after the format. */
 function formatted(kind: RecordKind, table: (g: ProbeGen) => FormatDescriptor[]): FunctionGen {
   return (g, node, gen) => {
-    const format = stringArgument(g, node, 0);
+    const format = stringArgument(node, 0);
     const rest = node.args.slice(1);
     const args: RecordArg[] = rest.map((arg) => ({ value: gen(arg), type: g.typeOf(arg) }));
     const layout = recordLayout(args.map((a) => a.type));
@@ -84,7 +84,7 @@ function exit(g: ProbeGen, node: Call, gen: Gen) {
 }
 
 function time(g: ProbeGen, node: Call) {
-  const format = node.args.length > 0 ? stringArgument(g, node, 0) : DEFAULT_TIME_FORMAT;
+  const format = node.args.length > 0 ? stringArgument(node, 0) : DEFAULT_TIME_FORMAT;
   emitRecord(g, RecordKind.Time, g.state.intern(g.state.timeFormats, format), []);
   return NOTHING;
 }

@@ -71,7 +71,7 @@ const strncmp: FunctionGen = (g, node, gen) => {
   if (limit === undefined) return fail('strncmp expects a integer literal', n.range);
   const sizes = [g.typeOf(a), g.typeOf(b)].map((t) => (t.kind === 'string' ? t.size : Infinity));
   const count = Math.max(0, Math.min(Number(limit), ...sizes));
-  const equal = stringsEqual(g, stringSide(g, a, gen), stringSide(g, b, gen), count);
+  const equal = stringsEqual(g, stringSide(a, gen), stringSide(b, gen), count);
   return compareValues(g, '==', equal, constant(0n), false);
 };
 
@@ -196,5 +196,5 @@ export const textFunctions: Record<string, FunctionGen> = {
   strcontains,
   buf,
   ntop,
-  strerror: (g, node, gen) => gen(node.args[0]),
+  strerror: (_g, node, gen) => gen(node.args[0]),
 };
