@@ -78,6 +78,11 @@ export interface ProbeHost {
   symbolAddress?(name: string, kernel: boolean): bigint | undefined;
 }
 
+/** BPFTRACE_STRLEN's default and largest value, and BPFTRACE_MAP_KEYS_MAX's default (0.17's). */
+export const DEFAULT_STRLEN = 64;
+export const MAX_STRLEN = 200;
+export const DEFAULT_MAP_KEYS_MAX = 4096;
+
 /** Settings that change how a script compiles (bpftrace's environment variables). */
 export interface CompileOptions {
   sourceName: string;

@@ -2,6 +2,7 @@
 // issue names one, the reference figure beside it.
 
 import { spawnSync } from 'node:child_process';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN } from '../compiler/host';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,8 +54,8 @@ function benchFrontEnd(): void {
     const result = compileSource(script, {
       sourceName: 'bench.bt',
       source: script,
-      strlen: 64,
-      mapKeysMax: 4096,
+      strlen: DEFAULT_STRLEN,
+      mapKeysMax: DEFAULT_MAP_KEYS_MAX,
       params: [],
       unsafe: false,
       host,
@@ -84,8 +85,8 @@ async function benchOneLiner(): Promise<void> {
   const compiled = compileSource(script, {
     sourceName: 'stdin',
     source: script,
-    strlen: 64,
-    mapKeysMax: 4096,
+    strlen: DEFAULT_STRLEN,
+    mapKeysMax: DEFAULT_MAP_KEYS_MAX,
     params: [],
     unsafe: false,
     host,

@@ -1,6 +1,7 @@
 // The programmatic API: `import { compile, run } from 'bpfscope'`.
 
 import { compileSource } from './compile';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN } from '../compiler/host';
 import { renderDiagnostics, type Diagnostic } from '../grammar/diagnostics';
 import type { Program } from '../compiler/program';
 import { createProbeHost } from '../probes/host';
@@ -37,8 +38,8 @@ export async function compile(
   const result = compileSource(script, {
     sourceName,
     source: script,
-    strlen: options.strlen ?? 64,
-    mapKeysMax: 4096,
+    strlen: options.strlen ?? DEFAULT_STRLEN,
+    mapKeysMax: DEFAULT_MAP_KEYS_MAX,
     params: options.params ?? [],
     unsafe: options.unsafe ?? false,
     host: createProbeHost(source),

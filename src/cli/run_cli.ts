@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, usage, UsageError, type CliOptions } from './args';
 import type { CliIo } from './io';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN, MAX_STRLEN } from '../../compiler/host';
 import { renderDiagnostics } from '../../grammar/diagnostics';
 import { compileSource } from '../compile';
 import type { Program } from '../../compiler/program';
@@ -142,8 +143,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
       `${options.command !== undefined ? '-c' : '-p'} needs live tracing of real processes: add --live, or use --replay with a recorded trace`,
     );
   }
-  const strlen = envInteger(io.env, 'BPFTRACE_STRLEN', 64, 200);
-  const mapKeysMax = envInteger(io.env, 'BPFTRACE_MAP_KEYS_MAX', 4096);
+  const { strlen, mapKeysMax } = environmentSettings(io.env);
   const durationNs = options.duration !== undefined ? parseDuration(options.duration) : undefined;
   const sourceOptions = {
     replay: options.replay,
@@ -363,8 +363,7 @@ async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<numbe
       seed: options.seed,
       durationNs: options.duration !== undefined ? parseDuration(options.duration) : undefined,
       format: options.format,
-      strlen: envInteger(io.env, 'BPFTRACE_STRLEN', 64, 200),
-      mapKeysMax: envInteger(io.env, 'BPFTRACE_MAP_KEYS_MAX', 4096),
+      ...environmentSettings(io.env),
       params: options.params,
       unsafe: options.unsafe,
       cwd: io.cwd,
@@ -472,4 +471,12 @@ function infoText(): string {
     `  runtime: bpfscope eBPF VM (interpreter)`,
     '',
   ].join('\n');
+}
+
+/** BPFTRACE_STRLEN and BPFTRACE_MAP_KEYS_MAX, or bpftrace's defaults. */
+function environmentSettings(env: CliIo['env']): { strlen: number; mapKeysMax: number } {
+  return {
+    strlen: envInteger(env, 'BPFTRACE_STRLEN', DEFAULT_STRLEN, MAX_STRLEN),
+    mapKeysMax: envInteger(env, 'BPFTRACE_MAP_KEYS_MAX', DEFAULT_MAP_KEYS_MAX),
+  };
 }

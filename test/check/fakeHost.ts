@@ -2,6 +2,7 @@
 // with formats, kprobe/kretprobe, uprobe/uretprobe, kfunc/kretfunc.
 
 import { stdlib } from '../../stdlib/index';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN } from '../../compiler/host';
 import type { AttachResult, ProbeHost, ProbeProvider, TracepointFormat } from '../../compiler/host';
 import type { CompileOptions } from '../../compiler/host';
 
@@ -194,8 +195,8 @@ export const fakeHost: ProbeHost = {
 export function testOptions(overrides: Partial<CompileOptions> = {}): CompileOptions {
   return {
     sourceName: 'stdin',
-    strlen: 64,
-    mapKeysMax: 4096,
+    strlen: DEFAULT_STRLEN,
+    mapKeysMax: DEFAULT_MAP_KEYS_MAX,
     params: [],
     unsafe: false,
     builtins: stdlib,

@@ -2,6 +2,7 @@
 // host over the bundled catalog.
 
 import { stdlib } from '../../stdlib/index';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN } from '../../compiler/host';
 import { parse } from '../../grammar/index';
 import { hasErrors, renderDiagnostics } from '../../grammar/diagnostics';
 import { check } from '../../compiler/check/index';
@@ -21,8 +22,8 @@ export function testOptions(overrides: Partial<CompileOptions> = {}): CompileOpt
   });
   return {
     sourceName: 'test.bt',
-    strlen: 64,
-    mapKeysMax: 4096,
+    strlen: DEFAULT_STRLEN,
+    mapKeysMax: DEFAULT_MAP_KEYS_MAX,
     params: [],
     unsafe: false,
     builtins: stdlib,

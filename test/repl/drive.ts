@@ -1,6 +1,7 @@
 // Drives a REPL session in-process through piped streams, and runs the CLI for comparison.
 
 import { PassThrough, Readable } from 'node:stream';
+import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN } from '../../compiler/host';
 import { runRepl, type ReplSettings } from '../../src/repl/index';
 import { runCli } from '../../src/cli/run_cli';
 import { memoryIo } from '../../src/cli/io';
@@ -21,8 +22,8 @@ export function settings(overrides: Partial<ReplSettings> = {}): ReplSettings {
   return {
     seed: 1,
     format: 'text',
-    strlen: 64,
-    mapKeysMax: 4096,
+    strlen: DEFAULT_STRLEN,
+    mapKeysMax: DEFAULT_MAP_KEYS_MAX,
     params: [],
     unsafe: false,
     cwd: process.cwd(),
