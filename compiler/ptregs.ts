@@ -38,3 +38,6 @@ export const PT_REGS_SIZE = PT_REGS_FIELDS.length * 8;
 
 /** Registers that hold arg0…arg5 in the System V x86-64 calling convention. */
 export const ARG_REGISTERS = ['di', 'si', 'dx', 'cx', 'r8', 'r9'] as const;
+
+/** Offsets of the registers holding arg0…arg5 (what codegen reads `argN` from). */
+export const ARGUMENT_OFFSETS = ARG_REGISTERS.map((r) => PT_REGS_OFFSETS[r]);

@@ -2,7 +2,7 @@
 // a system call passes through, or one reached outside a system call (block completion).
 
 import type { KernelCall } from './kernel_calls';
-import { buildPtRegs } from '../ptregs';
+import { buildPtRegs } from '../register_context';
 import { makeEvent, type TaskInfo } from '../task';
 import type { MemoryRegion } from '../event';
 import type { SimKernel } from './kernel';

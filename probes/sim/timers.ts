@@ -3,7 +3,7 @@
 
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import { HARDWARE_EVENTS, SOFTWARE_EVENTS } from '../attach';
-import { buildPtRegs } from '../ptregs';
+import { buildPtRegs } from '../register_context';
 import { makeEvent, type TaskInfo } from '../task';
 import type { Segment, SimKernel, Wakeup } from './kernel';
 

@@ -1,6 +1,6 @@
 // User space: library calls (uprobe/uretprobe on the called function) and USDT probes.
 
-import { buildPtRegs } from '../ptregs';
+import { buildPtRegs } from '../register_context';
 import { makeEvent } from '../task';
 import type { SimKernel } from './kernel';
 import type { LibraryCallOp, ThreadState, UsdtOp } from './model';

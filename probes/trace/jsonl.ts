@@ -3,7 +3,7 @@
 
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import type { Event, MemoryRegion, SymbolTable } from '../event';
-import { readArgs, readRegister } from '../ptregs';
+import { readArgs, readRegister } from '../register_context';
 import { decodeTracepointRecord } from '../record';
 import { SymbolMap } from '../symbols';
 import type { TracepointCatalog } from '../tracepoints';

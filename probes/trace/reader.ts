@@ -4,7 +4,7 @@
 import { splitAttachPoint } from '../attach';
 import type { Event } from '../event';
 import { MemoryBuilder } from '../memory';
-import { buildPtRegs } from '../ptregs';
+import { buildPtRegs } from '../register_context';
 import { buildTracepointRecord, type FieldValue } from '../record';
 import { isStringField } from '../tracepoint_format';
 import { machineImage, standardCatalog } from '../machine';

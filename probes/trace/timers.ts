@@ -3,7 +3,7 @@
 
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import type { Event } from '../event';
-import { buildPtRegs } from '../ptregs';
+import { buildPtRegs } from '../register_context';
 
 export interface TickContext {
   ncpus: number;

@@ -5,7 +5,7 @@
 import type { Builtin, Call } from '../../grammar/ast';
 import { Helper } from '../../compiler/isa/helpers';
 import { AluOp, Reg, Size } from '../../compiler/isa/opcode';
-import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../../compiler/codegen/ptregs';
+import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../../compiler/ptregs';
 import { readMemory } from '../../compiler/codegen/access';
 import { arithmetic } from '../../compiler/codegen/arith';
 import { fail, unsupported } from '../../compiler/codegen/errors';

@@ -7,7 +7,7 @@ import { Emitter } from '../../compiler/codegen/emitter';
 import { canonicalConst, foldArithmetic, foldComparison } from '../../compiler/codegen/arith';
 import { keyLayout, mapKeySize, mapValueSize } from '../../compiler/codegen/layout';
 import { recordLayout } from '../../compiler/codegen/records';
-import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS } from '../../compiler/codegen/ptregs';
+import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS } from '../../compiler/ptregs';
 import { ARG_REGISTERS, PT_REGS } from '../../probes/event';
 import { JmpOp, Reg } from '../../compiler/isa/opcode';
 import { INT64, UINT64 } from '../../compiler/types';
