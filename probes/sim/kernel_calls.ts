@@ -2,15 +2,9 @@
 // simulator models them (kprobes, kretprobes, kfuncs and kretfuncs fire on these).
 
 import { KERNEL_FUNCTIONS } from '../machine';
-import { socketCalls } from './networking';
+import { socketCalls, type KernelCall } from './networking';
 
-/** Kernel functions a system call passes through, outermost first, with their arguments as
- *  the simulator models them (values are the syscall's resolved argument values). */
-export interface KernelCall {
-  func: string;
-  args: bigint[];
-  ret: bigint;
-}
+export type { KernelCall };
 
 const O_CREAT = 0o100n;
 const O_EXCL = 0o200n;

@@ -1,6 +1,12 @@
 // Networking: the socket and TCP functions that socket system calls pass through.
 
-import type { KernelCall } from './kernel_calls';
+/** Kernel functions a system call passes through, outermost first, with their arguments as
+ *  the simulator models them (values are the syscall's resolved argument values). */
+export interface KernelCall {
+  func: string;
+  args: bigint[];
+  ret: bigint;
+}
 
 const TCP_SYN_SENT = 2n;
 
