@@ -7,6 +7,9 @@ import type { ProbeCatalog } from './source';
 const ALIASES: Record<string, ProbeProvider> = {
   BEGIN: 'BEGIN',
   END: 'END',
+  // Newer bpftrace's spellings (0.17 rejects them as invalid probe types).
+  begin: 'BEGIN',
+  end: 'END',
   tracepoint: 'tracepoint',
   t: 'tracepoint',
   kprobe: 'kprobe',
@@ -148,7 +151,8 @@ export function resolveAttachPoint(raw: string, catalog: ProbeCatalog): AttachRe
     case 'BEGIN':
     case 'END':
       if (args.length > 0) return fail(`${provider} probe type requires 0 arguments`);
-      return { ok: true, points: [{ provider, name: provider, target: '', func: '' }] };
+      // `probe` reads the spelling used: `BEGIN` or `begin`.
+      return { ok: true, points: [{ provider, name: raw.trim(), target: '', func: '' }] };
     case 'tracepoint':
       return resolveTracepoint(args, catalog);
     case 'kprobe':

@@ -79,6 +79,7 @@ const FUNCTION_PROVIDERS: Record<string, string> = {
 export function providerOf(attachPoint: string): string | undefined {
   const text = attachPoint.trim();
   if (text === 'BEGIN' || text === 'END') return text;
+  if (text === 'begin' || text === 'end') return text.toUpperCase();
   const colon = text.indexOf(':');
   return colon < 0 ? undefined : PROVIDER_ALIASES[text.slice(0, colon)];
 }

@@ -114,7 +114,7 @@ describe('attach points', () => {
   });
 
   it('treats an unknown probe type as bpftrace does (a fatal error)', () => {
-    for (const raw of ['foo:bar', 'begin', 'sched:sched_switch']) {
+    for (const raw of ['foo:bar', 'Begin', 'sched:sched_switch']) {
       const r = host.resolveAttachPoint(raw);
       expect(r).toEqual({
         ok: false,
@@ -122,6 +122,15 @@ describe('attach points', () => {
         fatal: true,
       });
     }
+  });
+
+  it("takes newer bpftrace's lowercase begin/end as BEGIN/END, named as written", () => {
+    expect(host.resolveAttachPoint('begin')).toEqual({
+      ok: true,
+      points: [{ provider: 'BEGIN', name: 'begin', target: '', func: '' }],
+    });
+    expect(names('end')).toEqual(['end']);
+    expect(error('begin:1')).toBe('BEGIN probe type requires 0 arguments');
   });
 
   it('names software probes as written, like bpftrace', () => {
