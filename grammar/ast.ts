@@ -29,7 +29,52 @@ export interface Program extends NodeBase {
   kind: 'Program';
   /** `#include`, `#define`, `struct`/`union`/`enum` definitions, in source order. */
   preamble: PreambleItem[];
+  /** `config = { name = value; … }` (newer bpftrace), before everything but the preamble. */
+  config: ConfigBlock | null;
+  /** `let @m = hash(N);` (newer bpftrace). */
+  mapDeclarations: MapDeclaration[];
+  /** `macro name(params) { … }` (newer bpftrace); expanded away before checking. */
+  macros: Macro[];
   probes: Probe[];
+}
+
+export interface ConfigBlock extends NodeBase {
+  kind: 'ConfigBlock';
+  settings: ConfigSetting[];
+}
+
+/** `name = value`: an integer, a string, `true`/`false`, or a bare word (`perf`). */
+export interface ConfigSetting extends NodeBase {
+  kind: 'ConfigSetting';
+  name: string;
+  nameRange: SourceRange;
+  value: Expression;
+}
+
+/** `let @name = kind(maxEntries);` */
+export interface MapDeclaration extends NodeBase {
+  kind: 'MapDeclaration';
+  map: string;
+  mapRange: SourceRange;
+  /** `hash`, `lruhash`, `percpuhash`, `percpulruhash`, … as written. */
+  mapKind: string;
+  kindRange: SourceRange;
+  args: Expression[];
+}
+
+export interface Macro extends NodeBase {
+  kind: 'Macro';
+  name: string;
+  nameRange: SourceRange;
+  params: MacroParameter[];
+  body: BlockExpression;
+}
+
+/** `$x` (a scratch variable, by reference), `@x` (a map) or `x` (an expression). */
+export interface MacroParameter extends NodeBase {
+  kind: 'MacroParameter';
+  /** As written, with its sigil. */
+  name: string;
 }
 
 export type PreambleItem = Include | Define | RecordDefinition | EnumDefinition;
@@ -119,6 +164,7 @@ export type Statement =
   | Unroll
   | While
   | For
+  | ForRange
   | Jump
   | Block;
 
@@ -191,6 +237,15 @@ export interface For extends NodeBase {
   body: Block;
 }
 
+/** `for ($i : start..end) { … }` (newer bpftrace): start inclusive, end exclusive. */
+export interface ForRange extends NodeBase {
+  kind: 'ForRange';
+  variable: Variable;
+  start: Expression;
+  end: Expression;
+  body: Block;
+}
+
 export interface Jump extends NodeBase {
   kind: 'Jump';
   jump: 'break' | 'continue' | 'return';
@@ -220,7 +275,9 @@ export type Expression =
   | TupleAccess
   | Index
   | Cast
-  | Tuple;
+  | Tuple
+  | RecordLiteral
+  | BlockExpression;
 
 export interface IntegerLiteral extends NodeBase {
   kind: 'IntegerLiteral';
@@ -363,8 +420,35 @@ export interface Tuple extends NodeBase {
   elements: Expression[];
 }
 
+/** `(name = e, …)` (newer bpftrace): an immutable record. */
+export interface RecordLiteral extends NodeBase {
+  kind: 'RecordLiteral';
+  fields: RecordLiteralField[];
+}
+
+export interface RecordLiteralField extends NodeBase {
+  kind: 'RecordLiteralField';
+  name: string;
+  value: Expression;
+}
+
+/** `{ statements; value }` used as an expression (newer bpftrace); `value` is null when
+ *  the last statement ends with `;` (the block then has no value). Macro calls expand to
+ *  these. */
+export interface BlockExpression extends NodeBase {
+  kind: 'BlockExpression';
+  statements: Statement[];
+  value: Expression | null;
+}
+
 export type Node =
   | Program
+  | ConfigBlock
+  | ConfigSetting
+  | MapDeclaration
+  | Macro
+  | MacroParameter
+  | RecordLiteralField
   | PreambleItem
   | RecordField
   | Enumerator

@@ -332,6 +332,12 @@ export function scan(source: SourceText, startMode: 'top' | 'code' = 'top'): Sca
       scanWord();
       mode = 'definition';
       depth = 0;
+    } else if (startsTopLevelStatement(src, pos)) {
+      const keyword = /^[a-z]+/.exec(src.slice(pos, pos + 6))![0];
+      pos += keyword.length;
+      push(topLevelKeywords[keyword]!, start, pos);
+      mode = 'definition';
+      depth = 0;
     } else if (startsAttachPoint(src, pos)) {
       scanAttachPoint();
     } else {
@@ -380,6 +386,20 @@ function startsAttachPointPiece(src: string, pos: number): boolean {
     (c === '$' && isDigit(src[pos + 1])) ||
     (c !== '/' && c !== '-' && c !== '+' && isAttachPointChar(c, false))
   );
+}
+
+const topLevelKeywords: Record<string, TokenType> = {
+  macro: T.MacroKeyword,
+  config: T.ConfigKeyword,
+  let: T.Let,
+};
+
+/**
+ * Newer bpftrace's top-level statements, lexed as code up to their `;` or closing `}`:
+ * `macro NAME`, `config =`, `let @map`. (0.17 reads each as an attach point and rejects it.)
+ */
+function startsTopLevelStatement(src: string, pos: number): boolean {
+  return /^(?:macro\s+[A-Za-z_]|config\s*=|let\s+@)/.test(src.slice(pos, pos + 64));
 }
 
 function startsDefinition(src: string, pos: number): boolean {

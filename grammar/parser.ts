@@ -143,11 +143,120 @@ export class BpftraceParser extends EmbeddedActionsParser {
       if (item) preamble.push(item);
     });
     const probes: A.Probe[] = [];
-    this.MANY2(() => {
-      probes.push(this.SUBRULE(this.probe));
-    });
+    const macros: A.Macro[] = [];
+    const mapDeclarations: A.MapDeclaration[] = [];
+    let config: A.ConfigBlock | null = null;
+    this.MANY2(() =>
+      this.OR2([
+        {
+          ALT: () => {
+            const block = this.SUBRULE(this.configBlock);
+            if (this.RECORDING_PHASE) return;
+            // Newer bpftrace allows one config block, before the probes.
+            if (config) this.nodes.fail('Only one config block is allowed', block.range);
+            else if (probes.length || macros.length || mapDeclarations.length)
+              this.nodes.fail(
+                'config block must come before probes, macros and map declarations',
+                block.range,
+              );
+            config = block;
+          },
+        },
+        { ALT: () => mapDeclarations.push(this.SUBRULE(this.mapDeclaration)) },
+        { ALT: () => macros.push(this.SUBRULE(this.macro)) },
+        { ALT: () => probes.push(this.SUBRULE(this.probe)) },
+      ]),
+    );
     if (this.RECORDING_PHASE) return RECORDING;
-    return this.nodes.make<A.Program>({ kind: 'Program', preamble, probes }, this.programRange);
+    return this.nodes.make<A.Program>(
+      { kind: 'Program', preamble, config, mapDeclarations, macros, probes },
+      this.programRange,
+    );
+  });
+
+  /** `config = { name = value; … }` */
+  configBlock = this.RULE('configBlock', (): A.ConfigBlock => {
+    const keyword = this.CONSUME(T.ConfigKeyword) as ScannedToken;
+    this.CONSUME(T.Assign);
+    this.CONSUME(T.LBrace);
+    const settings: A.ConfigSetting[] = [];
+    this.MANY(() => {
+      const name = this.CONSUME(T.Word) as ScannedToken;
+      this.CONSUME2(T.Assign);
+      const value = this.SUBRULE(this.expression);
+      if (!this.RECORDING_PHASE) {
+        settings.push(
+          this.nodes.make<A.ConfigSetting>(
+            { kind: 'ConfigSetting', name: name.image, nameRange: name.range, value },
+            span(name, value),
+          ),
+        );
+      }
+      this.OR([
+        { ALT: () => this.CONSUME(T.Semicolon) },
+        { GATE: () => this.is(this.LA(1), T.RBrace), ALT: EMPTY_ALT() },
+      ]);
+    });
+    const close = this.CONSUME(T.RBrace) as ScannedToken;
+    if (this.RECORDING_PHASE) return RECORDING;
+    return this.nodes.make<A.ConfigBlock>({ kind: 'ConfigBlock', settings }, span(keyword, close));
+  });
+
+  /** `let @name = kind(args);` */
+  mapDeclaration = this.RULE('mapDeclaration', (): A.MapDeclaration => {
+    const keyword = this.CONSUME(T.Let) as ScannedToken;
+    const map = this.CONSUME(T.MapName) as ScannedToken;
+    this.CONSUME(T.Assign);
+    const mapKind = this.CONSUME(T.Word) as ScannedToken;
+    this.CONSUME(T.LParen);
+    const args = this.OPTION(this.argumentList);
+    this.CONSUME(T.RParen);
+    const end = this.CONSUME(T.Semicolon) as ScannedToken;
+    if (this.RECORDING_PHASE) return RECORDING;
+    return this.nodes.make<A.MapDeclaration>(
+      {
+        kind: 'MapDeclaration',
+        map: map.image,
+        mapRange: map.range,
+        mapKind: mapKind.image,
+        kindRange: mapKind.range,
+        args: args ?? [],
+      },
+      span(keyword, end),
+    );
+  });
+
+  private readonly macroParameterAlternatives: IOrAlt<ScannedToken>[] = [
+    T.VariableName,
+    T.MapName,
+    T.Word,
+  ].map((type) => ({ ALT: () => this.CONSUME(type) as ScannedToken }));
+
+  /** `macro name(params) { … }`; the parentheses may be left out when there are none. */
+  macro = this.RULE('macro', (): A.Macro => {
+    const keyword = this.CONSUME(T.MacroKeyword) as ScannedToken;
+    const name = this.CONSUME2(T.Word) as ScannedToken;
+    const params: A.MacroParameter[] = [];
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({
+        SEP: T.Comma,
+        DEF: () => {
+          const t = this.OR(this.macroParameterAlternatives);
+          if (this.RECORDING_PHASE) return;
+          params.push(
+            this.nodes.make<A.MacroParameter>({ kind: 'MacroParameter', name: t.image }, t.range),
+          );
+        },
+      });
+      this.CONSUME(T.RParen);
+    });
+    const body = this.SUBRULE(this.blockExpression);
+    if (this.RECORDING_PHASE) return RECORDING;
+    return this.nodes.make<A.Macro>(
+      { kind: 'Macro', name: name.image, nameRange: name.range, params, body },
+      span(keyword, body),
+    );
   });
 
   private directive(t: ScannedToken): A.PreambleItem | null {
@@ -343,6 +452,26 @@ export class BpftraceParser extends EmbeddedActionsParser {
     return this.nodes.make<A.Block>({ kind: 'Block', statements }, span(open, close));
   });
 
+  /** `{ statements; value }`: the last expression statement is the value when no `;`
+   *  follows it (newer bpftrace's block expressions, and macro bodies). */
+  blockExpression = this.RULE('blockExpression', (): A.BlockExpression => {
+    const open = this.CONSUME(T.LBrace) as ScannedToken;
+    const statements = this.SUBRULE(this.statementList);
+    const trailingSemicolon = this.lastListEndedWithSemicolon;
+    const close = this.CONSUME(T.RBrace) as ScannedToken;
+    if (this.RECORDING_PHASE) return RECORDING;
+    const last = statements[statements.length - 1];
+    let value: A.Expression | null = null;
+    if (last?.kind === 'ExpressionStatement' && !trailingSemicolon) {
+      statements.pop();
+      value = last.expression;
+    }
+    return this.nodes.make<A.BlockExpression>(
+      { kind: 'BlockExpression', statements, value },
+      span(open, close),
+    );
+  });
+
   /** After a statement: the next one (when the last ended with `}`), or `;` and maybe one. */
   private readonly statementSeparatorAlternatives: IOrAlt<A.Statement | null>[] = [
     {
@@ -350,13 +479,24 @@ export class BpftraceParser extends EmbeddedActionsParser {
       ALT: () => this.SUBRULE2(this.statement),
     },
     {
-      GATE: () => !this.is(this.LA(0), T.RBrace),
+      // A `;` after an if/while/for/unroll block is a syntax error in 0.17; after a block
+      // expression (`$a = { 1 };`, newer bpftrace) it ends the statement.
+      GATE: () => !this.is(this.LA(0), T.RBrace) || !endsWithBlockStatement(this.lastStatement),
       ALT: () => {
         this.CONSUME(T.Semicolon);
-        return this.OPTION2(() => this.SUBRULE3(this.statement)) ?? null;
+        this.lastListEndedWithSemicolon = true;
+        const next = this.OPTION2(() => this.SUBRULE3(this.statement)) ?? null;
+        if (next) this.lastListEndedWithSemicolon = false;
+        return next;
       },
     },
   ];
+
+  /** The statement parsed last (to tell a block statement's `}` from a block expression's). */
+  private lastStatement: A.Statement | undefined;
+
+  /** Whether the statement list parsed last ended with a `;` (read right after it). */
+  private lastListEndedWithSemicolon = false;
 
   /**
    * Statements separated by `;`: the last `;` is optional, no empty statements, and a
@@ -365,18 +505,22 @@ export class BpftraceParser extends EmbeddedActionsParser {
    */
   statementList = this.RULE('statementList', (): A.Statement[] => {
     const statements: A.Statement[] = [];
+    let endedWithSemicolon = false;
     this.OPTION(() => {
       statements.push(this.SUBRULE(this.statement));
       let ended = false;
       this.MANY({
         GATE: () => !ended,
         DEF: () => {
+          this.lastListEndedWithSemicolon = false;
           const next = this.OR(this.statementSeparatorAlternatives);
+          endedWithSemicolon = this.lastListEndedWithSemicolon;
           if (next === null) ended = true;
           else statements.push(next);
         },
       });
     });
+    this.lastListEndedWithSemicolon = endedWithSemicolon;
     return statements;
   });
 
@@ -390,7 +534,11 @@ export class BpftraceParser extends EmbeddedActionsParser {
     { ALT: () => this.SUBRULE(this.expressionStatement) },
   ];
 
-  statement = this.RULE('statement', (): A.Statement => this.OR(this.statementAlternatives));
+  statement = this.RULE('statement', (): A.Statement => {
+    const statement = this.OR(this.statementAlternatives);
+    this.lastStatement = statement;
+    return statement;
+  });
 
   ifStatement = this.RULE('ifStatement', (): A.If => {
     const keyword = this.CONSUME(T.If) as ScannedToken;
@@ -452,25 +600,52 @@ export class BpftraceParser extends EmbeddedActionsParser {
     return this.nodes.make<A.While>({ kind: 'While', condition, body }, span(keyword, body));
   });
 
-  forStatement = this.RULE('forStatement', (): A.For => {
+  /** `for ($kv : @map) { … }` or, in newer bpftrace, `for ($i : start..end) { … }`. */
+  forStatement = this.RULE('forStatement', (): A.For | A.ForRange => {
     const keyword = this.CONSUME(T.For) as ScannedToken;
     this.CONSUME(T.LParen);
     const v = this.CONSUME(T.VariableName) as ScannedToken;
     this.CONSUME(T.Colon);
-    const m = this.CONSUME(T.MapName) as ScannedToken;
-    this.CONSUME(T.RParen);
     let variable!: A.Variable;
-    let map!: A.MapAccess;
     if (!this.RECORDING_PHASE) {
       variable = this.nodes.make<A.Variable>({ kind: 'Variable', name: v.image }, v.range);
-      map = this.nodes.make<A.MapAccess>(
-        { kind: 'MapAccess', name: m.image, keys: [], indexed: false },
-        m.range,
-      );
     }
+    const iterable = this.OR([
+      {
+        // A map alone; `@m[k]..end` and `@m..end` are ranges.
+        GATE: () => this.is(this.LA(2), T.RParen),
+        ALT: () => {
+          const m = this.CONSUME(T.MapName) as ScannedToken;
+          if (this.RECORDING_PHASE) return RECORDING;
+          return this.nodes.make<A.MapAccess>(
+            { kind: 'MapAccess', name: m.image, keys: [], indexed: false },
+            m.range,
+          );
+        },
+      },
+      {
+        ALT: () => {
+          const start = this.SUBRULE(this.unary);
+          this.CONSUME(T.DotDot);
+          const end = this.SUBRULE2(this.unary);
+          return [start, end] as [A.Expression, A.Expression];
+        },
+      },
+    ]);
+    this.CONSUME(T.RParen);
     const body = this.SUBRULE(this.block);
     if (this.RECORDING_PHASE) return RECORDING;
-    return this.nodes.make<A.For>({ kind: 'For', variable, map, body }, span(keyword, body));
+    if (Array.isArray(iterable)) {
+      const [start, end] = iterable;
+      return this.nodes.make<A.ForRange>(
+        { kind: 'ForRange', variable, start, end, body },
+        span(keyword, body),
+      );
+    }
+    return this.nodes.make<A.For>(
+      { kind: 'For', variable, map: iterable, body },
+      span(keyword, body),
+    );
   });
 
   jumpStatement = this.RULE('jumpStatement', (): A.Jump => {
@@ -843,6 +1018,7 @@ export class BpftraceParser extends EmbeddedActionsParser {
     { ALT: () => this.literalToken(this.CONSUME(T.Identifier) as ScannedToken) },
     { ALT: () => this.literalToken(this.CONSUME(T.StackMode) as ScannedToken) },
     { ALT: () => this.SUBRULE(this.parenthesized) },
+    { ALT: () => this.SUBRULE(this.blockExpression) },
   ];
 
   primary = this.RULE('primary', (): A.Expression => this.OR(this.primaryAlternatives));
@@ -982,15 +1158,75 @@ export class BpftraceParser extends EmbeddedActionsParser {
     return this.nodes.make<A.Offsetof>({ kind: 'Offsetof', record, fields }, span(keyword, close));
   });
 
-  /** `(e)` or a tuple `(a, b, …)`. */
+  /** `(e)`, a tuple `(a, b, …)`, and in newer bpftrace `()`, `(a,)` and a record
+   *  `(name = a, …)`. */
   parenthesized = this.RULE('parenthesized', (): A.Expression => {
     const open = this.CONSUME(T.LParen) as ScannedToken;
-    const elements = this.SUBRULE(this.expressionList);
+    const result = this.OR([
+      {
+        GATE: () => isWordToken(this.LA(1)) && this.is(this.LA(2), T.Assign),
+        ALT: () => this.SUBRULE(this.recordFields),
+      },
+      {
+        ALT: () => {
+          const elements: A.Expression[] = [];
+          let trailingComma = false;
+          this.OPTION(() => {
+            elements.push(this.SUBRULE(this.expression));
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              trailingComma = true;
+              this.OPTION2(() => {
+                elements.push(this.SUBRULE2(this.expression));
+                trailingComma = false;
+              });
+            });
+          });
+          return { elements, trailingComma };
+        },
+      },
+    ]);
     const close = this.CONSUME(T.RParen) as ScannedToken;
     if (this.RECORDING_PHASE) return RECORDING;
-    if (elements.length === 1) return elements[0]!;
-    return this.nodes.make<A.Tuple>({ kind: 'Tuple', elements }, span(open, close));
+    const range = span(open, close);
+    if (Array.isArray(result)) {
+      return this.nodes.make<A.RecordLiteral>({ kind: 'RecordLiteral', fields: result }, range);
+    }
+    const { elements, trailingComma } = result;
+    if (elements.length === 1 && !trailingComma) return elements[0]!;
+    return this.nodes.make<A.Tuple>({ kind: 'Tuple', elements }, range);
   });
+
+  recordFields = this.RULE('recordFields', (): A.RecordLiteralField[] => {
+    const fields: A.RecordLiteralField[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const name = this.CONSUME(T.Word) as ScannedToken;
+        this.CONSUME(T.Assign);
+        const value = this.SUBRULE(this.expression);
+        if (this.RECORDING_PHASE) return;
+        fields.push(
+          this.nodes.make<A.RecordLiteralField>(
+            { kind: 'RecordLiteralField', name: name.image, value },
+            span(name, value),
+          ),
+        );
+      },
+    });
+    return fields;
+  });
+}
+
+function endsWithBlockStatement(s: A.Statement | undefined): boolean {
+  return (
+    s !== undefined &&
+    (s.kind === 'If' ||
+      s.kind === 'While' ||
+      s.kind === 'Unroll' ||
+      s.kind === 'For' ||
+      s.kind === 'ForRange')
+  );
 }
 
 export function isWordToken(token: { tokenType: TokenType }): boolean {

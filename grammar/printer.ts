@@ -15,6 +15,11 @@ const PRIMARY = 13;
 
 export function printProgram(ast: A.Program): string {
   const parts: string[] = ast.preamble.map(printPreambleItem);
+  if (ast.config) parts.push(printConfig(ast.config));
+  for (const d of ast.mapDeclarations) {
+    parts.push(`let ${d.map} = ${d.mapKind}(${d.args.map((a) => printExpression(a)).join(', ')});`);
+  }
+  for (const macro of ast.macros) parts.push(printMacro(macro));
   for (const probe of ast.probes) parts.push(printProbe(probe));
   return parts.join('\n') + '\n';
 }
@@ -39,6 +44,16 @@ function printPreambleItem(item: A.PreambleItem): string {
   }
 }
 
+function printConfig(c: A.ConfigBlock): string {
+  const settings = c.settings.map((x) => `${INDENT}${x.name} = ${printExpression(x.value)};\n`);
+  return `config = {\n${settings.join('')}}`;
+}
+
+function printMacro(m: A.Macro): string {
+  const params = m.params.map((p) => p.name).join(', ');
+  return `macro ${m.name}(${params}) ${printBlockExpression(m.body, '')}\n`;
+}
+
 function printType(t: A.TypeName): string {
   const base = t.record ? `${t.record} ${t.name}` : t.name;
   return t.pointerDepth > 0 ? `${base} ${'*'.repeat(t.pointerDepth)}` : base;
@@ -52,12 +67,27 @@ function printProbe(p: A.Probe): string {
 }
 
 function printBlock(b: A.Block, indent: string): string {
-  if (b.statements.length === 0) return '{\n' + indent + '}';
+  return printStatements(b.statements, null, indent);
+}
+
+function printBlockExpression(b: A.BlockExpression, indent: string): string {
+  return printStatements(b.statements, b.value, indent);
+}
+
+/** `{ statements value }`: each statement ends with `;` unless it ends with a block; the
+ *  value (if any) has none. */
+function printStatements(
+  statements: A.Statement[],
+  value: A.Expression | null,
+  indent: string,
+): string {
+  if (statements.length === 0 && !value) return '{\n' + indent + '}';
   const inner = indent + INDENT;
-  const lines = b.statements.map((s) => {
+  const lines = statements.map((s) => {
     const text = printStatement(s, inner);
     return inner + text + (endsWithBlock(s) ? '' : ';') + '\n';
   });
+  if (value) lines.push(`${inner}${printExpression(value)}\n`);
   return `{\n${lines.join('')}${indent}}`;
 }
 
@@ -67,7 +97,9 @@ function endsWithBlock(s: A.Statement): boolean {
     s.kind === 'Unroll' ||
     s.kind === 'While' ||
     s.kind === 'For' ||
-    s.kind === 'Block'
+    s.kind === 'ForRange' ||
+    s.kind === 'Block' ||
+    (s.kind === 'ExpressionStatement' && s.expression.kind === 'BlockExpression')
   );
 }
 
@@ -104,6 +136,11 @@ function printStatement(s: A.Statement, indent: string): string {
       return `while (${printExpression(s.condition)}) ${printBlock(s.body, indent)}`;
     case 'For':
       return `for (${s.variable.name} : ${s.map.name}) ${printBlock(s.body, indent)}`;
+    case 'ForRange':
+      return (
+        `for (${s.variable.name} : ${printExpression(s.start, PREFIX)}..` +
+        `${printExpression(s.end, PREFIX)}) ${printBlock(s.body, indent)}`
+      );
     case 'Jump':
       return s.jump;
     case 'Block':
@@ -148,7 +185,15 @@ function printBare(e: A.Expression): [string, number] {
     case 'Offsetof':
       return [`offsetof(${printType(e.record)}, ${e.fields.join('.')})`, PRIMARY];
     case 'Tuple':
+      if (e.elements.length === 1) return [`(${printExpression(e.elements[0]!)},)`, PRIMARY];
       return [`(${e.elements.map((x) => printExpression(x)).join(', ')})`, PRIMARY];
+    case 'RecordLiteral':
+      return [
+        `(${e.fields.map((f) => `${f.name} = ${printExpression(f.value)}`).join(', ')})`,
+        PRIMARY,
+      ];
+    case 'BlockExpression':
+      return [printBlockExpression(e, ''), PRIMARY];
     case 'Binary': {
       const p = binaryPrecedence[e.operator];
       return [`${printExpression(e.left, p)} ${e.operator} ${printExpression(e.right, p + 1)}`, p];

@@ -44,6 +44,9 @@ export const Offsetof = token('Offsetof', 'identifier', [Word]);
 export const Let = token('Let', 'identifier', [Word]);
 export const True = token('True', 'identifier', [Word]);
 export const False = token('False', 'identifier', [Word]);
+// Top-level keywords of newer bpftrace (0.17 lexes these words as attach points).
+export const MacroKeyword = token('MacroKeyword', 'macro', [Word]);
+export const ConfigKeyword = token('ConfigKeyword', 'config', [Word]);
 
 // Values ----------------------------------------------------------------------------------
 
@@ -68,6 +71,7 @@ export const Assign = token('Assign', '=');
 export const Colon = token('Colon', ':');
 export const Question = token('Question', '?');
 export const Dot = token('Dot', '.');
+export const DotDot = token('DotDot', '..');
 export const Arrow = token('Arrow', '->');
 export const Increment = token('Increment', '++');
 export const Decrement = token('Decrement', '--');
@@ -133,6 +137,8 @@ export const allTokens: TokenType[] = [
   Let,
   True,
   False,
+  MacroKeyword,
+  ConfigKeyword,
   IntegerToken,
   StringToken,
   MapName,
@@ -151,6 +157,7 @@ export const allTokens: TokenType[] = [
   Colon,
   Question,
   Dot,
+  DotDot,
   Arrow,
   Increment,
   Decrement,
@@ -195,6 +202,7 @@ export const punctuation: ReadonlyArray<readonly [string, TokenType]> = (
     ['|=', CompoundAssignTokens[6]!],
     ['^=', CompoundAssignTokens[7]!],
     ['->', Arrow],
+    ['..', DotDot],
     ['++', Increment],
     ['--', Decrement],
     ['<<', ShiftLeft],

@@ -13,8 +13,19 @@ const none = (): void => {};
 const forEachChildTable: { [K in NodeKind]: ChildVisitor<K> } = {
   Program: (n, v) => {
     n.preamble.forEach(v);
+    if (n.config) v(n.config);
+    n.mapDeclarations.forEach(v);
+    n.macros.forEach(v);
     n.probes.forEach(v);
   },
+  ConfigBlock: (n, v) => n.settings.forEach(v),
+  ConfigSetting: (n, v) => v(n.value),
+  MapDeclaration: (n, v) => n.args.forEach(v),
+  Macro: (n, v) => {
+    n.params.forEach(v);
+    v(n.body);
+  },
+  MacroParameter: none,
   Include: none,
   Define: none,
   RecordDefinition: (n, v) => n.fields.forEach(v),
@@ -65,6 +76,12 @@ const forEachChildTable: { [K in NodeKind]: ChildVisitor<K> } = {
     v(n.map);
     v(n.body);
   },
+  ForRange: (n, v) => {
+    v(n.variable);
+    v(n.start);
+    v(n.end);
+    v(n.body);
+  },
   Jump: none,
   IntegerLiteral: none,
   StringLiteral: none,
@@ -100,6 +117,12 @@ const forEachChildTable: { [K in NodeKind]: ChildVisitor<K> } = {
     v(n.operand);
   },
   Tuple: (n, v) => n.elements.forEach(v),
+  RecordLiteral: (n, v) => n.fields.forEach(v),
+  RecordLiteralField: (n, v) => v(n.value),
+  BlockExpression: (n, v) => {
+    n.statements.forEach(v);
+    if (n.value) v(n.value);
+  },
 };
 
 /** Call `visit` on each direct child of `node`, in source order. */

@@ -108,6 +108,17 @@ const wordTypes = new Map<string, TokenType>([
   ...Object.entries(keywordTokens),
 ]);
 
+/** A builtin variable's word (`pid`, `comm`, `arg0`…): newer bpftrace also accepts `pid()`
+ *  and `__builtin_pid` for it. */
+export function isBuiltinVariableWord(word: string): boolean {
+  return wordTypes.get(word) === T.BuiltinName;
+}
+
+/** A word 0.17 lexes as a call (`printf`, `count`…). */
+export function isCallWord(word: string): boolean {
+  return callWords.has(word);
+}
+
 export function classifyWord(word: string): TokenType {
   return wordTypes.get(word) ?? T.Identifier;
 }

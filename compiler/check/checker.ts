@@ -109,6 +109,9 @@ export class Checker {
       if (item.kind === 'EnumDefinition')
         for (const e of item.enumerators) this.enums.set(e.name, e.value);
     }
+    if (program.config) this.error(messages.notImplemented('config blocks'), program.config.range);
+    for (const d of program.mapDeclarations)
+      this.error(messages.notImplemented('map declarations'), d.range);
     const seen = { BEGIN: false, END: false };
     for (const probe of program.probes) this.checkProbe(probe, seen);
   }
@@ -217,6 +220,8 @@ export class Checker {
         return;
       case 'For':
         return this.forLoop(s);
+      case 'ForRange':
+        return this.forRange(s);
       case 'Jump':
         if (s.jump !== 'return' && this.probe.loops === 0) {
           this.error(messages.jumpOutsideLoop(s.jump), s.range);
@@ -277,6 +282,18 @@ export class Checker {
     const pair: Type = { kind: 'tuple', elements: [key, value] };
     this.set(s.variable, pair);
     this.probe.variables.set(s.variable.name, pair);
+    this.loop(s.body);
+  }
+
+  /** `for ($i : start..end)`: both ends integers, evaluated once; `$i` an int64. */
+  private forRange(s: A.ForRange): void {
+    for (const bound of [s.start, s.end]) {
+      const type = this.expr(bound, 'expression');
+      if (type.kind !== 'int' && type.kind !== 'none')
+        this.error(messages.rangeBoundNotInteger(type), bound.range);
+    }
+    this.set(s.variable, INT64);
+    this.assignVariable(s.variable, INT64, s.start, s.variable.range);
     this.loop(s.body);
   }
 
@@ -593,6 +610,12 @@ export class Checker {
         return this.cast(e);
       case 'Tuple':
         return { kind: 'tuple', elements: e.elements.map((el) => this.expr(el, 'expression')) };
+      case 'BlockExpression':
+        for (const s of e.statements) this.statement(s);
+        return e.value ? this.expr(e.value, position) : NONE;
+      case 'RecordLiteral':
+        this.error(messages.notImplemented('records'), e.range);
+        return NONE;
     }
   }
 

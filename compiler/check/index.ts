@@ -5,8 +5,22 @@ import type { CompileOptions } from '../host';
 import type { CheckedProgram } from './checked';
 import { Checker, type TaggedDiagnostic } from './checker';
 import type { Diagnostic } from '../../grammar/diagnostics';
+import { expandMacros } from '../../grammar/macros';
 
 export function check(ast: Program, options: CompileOptions): CheckedProgram {
+  // Newer bpftrace's macros are expanded in place first: the checker never sees a call.
+  const macroErrors = expandMacros(ast).diagnostics;
+  if (macroErrors.length > 0) {
+    return {
+      ast,
+      options,
+      types: new Map(),
+      maps: new Map(),
+      probes: [],
+      constants: new Map(),
+      diagnostics: macroErrors,
+    };
+  }
   // A first walk learns every map's value kind, so a map read before its assignment in the
   // text is typed as 0.17's repeated passes type it; its diagnostics are discarded.
   const learn = new Checker(options);

@@ -28,6 +28,9 @@ export const messages = {
   /** A builtin with a record but no code generation yet (bpfscope's own message). */
   notImplemented: (what: string) => `${what} is not implemented yet`,
   // variables and identifiers
+  rangeBoundNotInteger: (type: Type) =>
+    `Loop range requires an integer for the start and end values, got ${typeText(type)}`,
+  notImplemented: (what: string) => `${what} are not implemented yet`,
   undefinedVariable: (name: string) => `Undefined or undeclared variable: ${name}`,
   undefinedVariableAfterNone: (name: string) => `Undefined variable: ${name}`,
   invalidAssignment: (type: Type) => `Invalid expression for assignment: ${typeText(type)}`,

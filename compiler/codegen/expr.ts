@@ -75,6 +75,11 @@ export function genExpr(g: ProbeGen, node: Expression): Value {
       return genFieldAccess(g, node, gen);
     case 'Index':
       return genIndex(g, node, gen);
+    case 'BlockExpression':
+      for (const s of node.statements) g.statement(g, s);
+      return node.value ? gen(node.value) : constant(0n);
+    case 'RecordLiteral':
+      return fail('records are not implemented yet', node.range);
   }
 }
 

@@ -18,7 +18,7 @@ import { StackOverflowError } from './frame';
 import { ProbeGen } from './probe-gen';
 import { CTX } from './regs';
 import { ProgramState } from './state';
-import { genBlock } from './stmt';
+import { genBlock, genStatement } from './stmt';
 
 export { CodegenError } from './errors';
 
@@ -92,7 +92,7 @@ function generateProbe(
   points: ResolvedAttachPoint[],
 ): CompiledProbe {
   const checkedProbe = checked.probes[index];
-  const g = new ProbeGen(state, checked, checkedProbe, points);
+  const g = new ProbeGen(genStatement, state, checked, checkedProbe, points);
   g.e.line = probe.range.start.line;
   try {
     g.e.mov(CTX, Reg.R1);

@@ -2,7 +2,7 @@
 // variables and loop targets, plus the small operations every generator module shares
 // (moving integers between registers, temporaries and memory; zeroing and copying stack).
 
-import type { Expression, Node } from '../../grammar/ast';
+import type { Expression, Node, Statement } from '../../grammar/ast';
 import type { CheckedProbe, CheckedProgram } from '../check/checked';
 import type { ResolvedAttachPoint } from '../host';
 import { AluOp, Reg, Size, sizeField } from '../isa/opcode';
@@ -32,7 +32,12 @@ export class ProbeGen {
    *  appended after the main program in this order. */
   readonly subprograms: ProbeGen[];
 
+  /** Generates one statement (stmt.ts's, handed in so that expressions holding statements
+   *  — block expressions — need not import it). */
+  readonly statement: (g: ProbeGen, s: Statement) => void;
+
   constructor(
+    statement: ((g: ProbeGen, s: Statement) => void) | undefined,
     readonly state: ProgramState,
     readonly checked: CheckedProgram,
     readonly probe: CheckedProbe,
@@ -42,11 +47,14 @@ export class ProbeGen {
     readonly parent?: ProbeGen,
   ) {
     this.subprograms = parent?.subprograms ?? [];
+    const generate = statement ?? parent?.statement;
+    if (!generate) throw new Error('internal: a probe generator needs a statement generator');
+    this.statement = generate;
   }
 
   /** A new callback subprogram of this program; returns it and its index. */
   subprogram(): { sub: ProbeGen; index: number } {
-    const sub = new ProbeGen(this.state, this.checked, this.probe, this.points, this);
+    const sub = new ProbeGen(undefined, this.state, this.checked, this.probe, this.points, this);
     this.subprograms.push(sub);
     return { sub, index: this.subprograms.length - 1 };
   }

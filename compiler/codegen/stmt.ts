@@ -94,6 +94,8 @@ export function genStatement(g: ProbeGen, node: Statement): void {
     case 'For':
       genFor(g, node, genBlock);
       break;
+    case 'ForRange':
+      return fail('for loops over ranges are not implemented yet', node.range);
     case 'Jump': {
       if (node.jump === 'return') {
         if (g.parent) return unsupported('return inside a for loop over a map', node.range);
