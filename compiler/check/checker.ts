@@ -12,6 +12,7 @@ import type { CompileOptions, ResolvedAttachPoint } from '../host';
 import type { MapValueKind, ScriptMapInfo } from '../program';
 import { INT64, NONE, UINT64, sizeOf, type Type } from '../types';
 import { charArrayType, declaresPlainCharArray } from './char_array';
+import { checkConfig } from './config';
 import { FIRST_COLUMN, Locator, shift, span } from './locations';
 import { keyPartType, mergeTypes, storedValueType, valueKindType } from './maps';
 import { messages } from './messages';
@@ -109,7 +110,9 @@ export class Checker {
       if (item.kind === 'EnumDefinition')
         for (const e of item.enumerators) this.enums.set(e.name, e.value);
     }
-    if (program.config) this.error(messages.notImplemented('config blocks'), program.config.range);
+    if (program.config) {
+      for (const d of checkConfig(program.config)) this.errorExact(d.message, d.range!);
+    }
     for (const d of program.mapDeclarations)
       this.error(messages.notImplemented('map declarations'), d.range);
     const seen = { BEGIN: false, END: false };
