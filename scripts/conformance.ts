@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { judgeCase, loadConformanceCases } from '../src/conformance/cases';
 import { runConformanceCase } from '../src/conformance/run_case';
 import { runBpfConformanceSuite } from '../src/runtime/conformance';
+import { runPeerSuite } from '../src/conformance/peer_suite';
 
 async function main(): Promise<void> {
   const shared = process.env.BPFSCOPE_SHARED ?? join(process.cwd(), '..', 'shared');
@@ -29,6 +30,19 @@ async function main(): Promise<void> {
     for (const f of suite.failures) console.log(`  FAIL ${f.name}`);
   } else {
     console.log(`bpf-conformance: skipped (${vectorsDir} not found)`);
+  }
+  const peer = runPeerSuite({
+    repository: process.env.BPFTRACE_REPO,
+    shared,
+    command: `${process.execPath} ${join(__dirname, 'bpfscope.cjs')}`,
+  });
+  if (peer.ran) {
+    console.log(
+      `bpftrace runtime suite (kernel-independent): pass ${peer.passed}/${peer.selected}` +
+        ` (${peer.skipped} skipped)`,
+    );
+  } else {
+    console.log(`bpftrace runtime suite: skipped (${peer.reason})`);
   }
 }
 
