@@ -114,7 +114,7 @@ export class Checker {
       for (const d of checkConfig(program.config)) this.errorExact(d.message, d.range!);
     }
     for (const d of program.mapDeclarations)
-      this.error(messages.notImplemented('map declarations'), d.range);
+      this.error(messages.constructsNotImplemented('map declarations'), d.range);
     const seen = { BEGIN: false, END: false };
     for (const probe of program.probes) this.checkProbe(probe, seen);
   }
@@ -617,7 +617,7 @@ export class Checker {
         for (const s of e.statements) this.statement(s);
         return e.value ? this.expr(e.value, position) : NONE;
       case 'RecordLiteral':
-        this.error(messages.notImplemented('records'), e.range);
+        this.error(messages.constructsNotImplemented('records'), e.range);
         return NONE;
     }
   }

@@ -30,7 +30,8 @@ export const messages = {
   // variables and identifiers
   rangeBoundNotInteger: (type: Type) =>
     `Loop range requires an integer for the start and end values, got ${typeText(type)}`,
-  notImplemented: (what: string) => `${what} are not implemented yet`,
+  /** A newer-bpftrace construct parsed but not generated yet (bpfscope's own message). */
+  constructsNotImplemented: (what: string) => `${what} are not implemented yet`,
   undefinedVariable: (name: string) => `Undefined or undeclared variable: ${name}`,
   undefinedVariableAfterNone: (name: string) => `Undefined variable: ${name}`,
   invalidAssignment: (type: Type) => `Invalid expression for assignment: ${typeText(type)}`,
