@@ -4,6 +4,7 @@
 // are not attached: the run loop runs them in its own task.
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import { SOFTWARE_EVENTS } from '../../probes/attach';
 import { PerfFlag, PerfIoctl, PerfType, type PerfEventAttr } from './bpf';
@@ -20,6 +21,8 @@ export interface AttachContext {
   onlineCpus: number[];
   /** -p PID: uprobes fire only in this process. */
   pid?: number;
+  /** Relative uprobe/usdt paths are read from here. */
+  cwd: string;
 }
 
 const SOFTWARE_CONFIG: Record<string, bigint> = {
@@ -87,8 +90,10 @@ export function attachPoint(ctx: AttachContext, point: ResolvedAttachPoint, prog
     }
     case 'uprobe':
     case 'uretprobe': {
-      const offset = resolveUprobeOffset(point.target, point.func, point.name);
-      attachUprobe(ctx, point, point.target, offset, point.provider === 'uretprobe', progFd);
+      const path = resolve(ctx.cwd, point.target);
+      const spec = point.name.slice(`${point.provider}:${point.target}:`.length);
+      const offset = resolveUprobeOffset(path, spec, point.name);
+      attachUprobe(ctx, point, path, offset, point.provider === 'uretprobe', progFd);
       return;
     }
     case 'hardware':

@@ -3,7 +3,7 @@
 // kernel features that decide whether kprobes and kfuncs can attach at all.
 
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { AttachResult, ProbeHost } from '../../compiler/host';
 import { LIBRARY_PATHS, splitAttachPoint } from '../../probes/attach';
 import { createProbeHost, type ProbeListing } from '../../probes/host';
@@ -152,16 +152,31 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS): LiveHost
         message: `${split.provider} probes need BPF trampolines (fentry/fexit), which this kernel lacks (no ftrace function tracing)`,
       };
     if (split && ['uprobe', 'uretprobe', 'usdt'].includes(split.provider) && split.args[0]) {
+      const parts = raw.trim().split(':');
+      // A name without a slash is looked up in PATH (bpftrace then names the probe by the
+      // full path); a relative path stays as written and is read relative to the cwd.
       const target = split.args[0];
       const found =
         !target.includes('/') && !LIBRARY_PATHS[target] ? whichBinary(target) : undefined;
-      const absolute =
-        found ?? (target.includes('/') && !isAbsolute(target) ? resolve(cwd, target) : undefined);
-      if (absolute) {
-        const parts = raw.trim().split(':');
-        parts[1] = absolute;
-        return base.resolveAttachPoint(parts.join(':'));
+      if (found) parts[1] = found;
+      // "func" may be quoted.
+      const last = parts.length - 1;
+      parts[last] = parts[last]!.replace(/^"(.*)"((?:\+\w+)?)$/, '$1$2');
+      if (split.provider !== 'usdt' && /^(0x[0-9a-fA-F]+|\d+)$/.test(parts[last]!)) {
+        // An address in the binary: checked when attaching, as bpftrace 0.17 does.
+        const path = parts[1]!;
+        if (!catalog.binaries.has(path))
+          return {
+            ok: false,
+            message: `uprobe target file '${path}' does not exist or is not executable`,
+          };
+        const name = `${split.provider}:${path}:${parts[last]}`;
+        return {
+          ok: true,
+          points: [{ provider: split.provider, name, target: path, func: parts[last]! }],
+        };
       }
+      return base.resolveAttachPoint(parts.join(':'));
     }
     return base.resolveAttachPoint(raw);
   };

@@ -15,6 +15,29 @@ import { startChild, type ChildProcess } from './child';
 import { LiveError } from './errors';
 import { libc } from './ffi';
 import { runLive } from './run_live';
+import { checkRecordable } from './recorder';
+import { createTraceWriter } from '../../probes/trace/writer';
+import type { Event } from '../../probes/event';
+import type { EventSource } from '../../probes/source';
+
+/** A finished live session as an event source: what the recording's header describes. */
+function recordedSession(
+  host: LiveHost,
+  events: Event[],
+  startNs: bigint,
+  endNs: bigint,
+  ncpus: number,
+): EventSource {
+  return {
+    name: 'live',
+    catalog: host.catalog,
+    symbols: host.symbols,
+    ncpus,
+    startNs,
+    endNs,
+    events: () => events,
+  };
+}
 
 export type { LiveHost };
 
@@ -30,8 +53,6 @@ export async function runLiveCli(args: {
   io: CliIo;
 }): Promise<number> {
   const { program, host, options, io } = args;
-  if (options.record !== undefined)
-    throw new LiveError('--record of a live run is not supported yet');
   let pid: number | undefined;
   if (options.pid !== undefined) {
     if (!/^\d+$/.test(options.pid)) throw new LiveError(`pid '${options.pid}' is not a number`);
@@ -43,6 +64,7 @@ export async function runLiveCli(args: {
     }
   }
   const attached = attachProbes(program, host);
+  if (options.record !== undefined) checkRecordable(attached.map((a) => a.point));
   const chunks: Buffer[] = [];
   const write =
     options.output !== undefined
@@ -78,6 +100,7 @@ export async function runLiveCli(args: {
       attached,
       output,
       tracefs: host.tracefs,
+      cwd: io.cwd,
       quiet: options.quiet,
       pid,
       child,
@@ -87,6 +110,22 @@ export async function runLiveCli(args: {
           io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
       },
       writeError: (text) => io.writeStderr(text),
+      record:
+        options.record !== undefined
+          ? {
+              tracepoints: host.catalog.tracepoints,
+              write: (events, startNs, endNs, ncpus) => {
+                const source = recordedSession(host, events, startNs, endNs, ncpus);
+                const writer = createTraceWriter(
+                  resolve(io.cwd, options.record!),
+                  source,
+                  attached.map((a) => a.point),
+                );
+                for (const event of events) writer.write(event);
+                writer.close();
+              },
+            }
+          : undefined,
     });
     if (options.output !== undefined)
       writeFileSync(resolve(io.cwd, options.output), Buffer.concat(chunks));

@@ -177,18 +177,22 @@ export function resolveUprobeOffset(path: string, spec: string, probeName: strin
   let address: bigint;
   if (/^(0x[0-9a-fA-F]+|\d+)$/.test(func)) {
     address = BigInt(func);
+    // An address must be where a function starts, as bpftrace 0.17 checks.
+    if (![...image.functions.values()].some((f) => f.address === address))
+      throw new LiveAttachError(`Could not resolve address: ${path}:0x${address.toString(16)}`);
   } else {
     const sym = image.functions.get(func);
     if (!sym) throw new LiveAttachError(`${probeName}: no function ${func} in ${path}`);
     address = sym.address;
-    if (offsetText !== undefined) {
-      const extra = BigInt(offsetText);
-      if (sym.size !== 0n && extra >= sym.size)
-        throw new LiveAttachError(
-          `Offset outside the function bounds ('${func}' size is ${sym.size})`,
-        );
-      address += extra;
-    }
+  }
+  if (offsetText !== undefined) {
+    const extra = BigInt(offsetText);
+    const sym = [...image.functions.values()].find((f) => f.address === address);
+    if (sym && extra >= sym.size)
+      throw new LiveAttachError(
+        `Offset outside the function bounds ('${sym.name}' size is ${sym.size})`,
+      );
+    address += extra;
   }
   const offset = fileOffset(image, address);
   if (offset === undefined)

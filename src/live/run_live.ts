@@ -14,13 +14,18 @@ import { attachUsdt } from './usdt_attach';
 import { KernelObjects, loadProgram, possibleCpus } from './loader';
 import { KernelMaps } from './maps';
 import { PerfBuffer } from './perf_buffer';
+import { LiveError } from './errors';
 import type { ChildProcess } from './child';
+import { LiveRecorder } from './recorder';
+import type { TracepointCatalog } from '../../probes/tracepoints';
+import type { Event } from '../../probes/event';
 
 export interface LiveRunOptions {
   program: Program;
   attached: AttachedProbe[];
   output: Output;
   tracefs: string;
+  cwd: string;
   quiet?: boolean;
   /** -p PID */
   pid?: number;
@@ -31,6 +36,12 @@ export interface LiveRunOptions {
   onAttached?: () => void;
   /** Warnings to stderr ("Lost N events"). */
   writeError: (text: string) => void;
+  /** --record: record every tracepoint event (formats from this catalog); `write` gets them in
+   *  time order with the run's start and end times once the run has ended. */
+  record?: {
+    tracepoints: TracepointCatalog;
+    write(events: Event[], startNs: bigint, endNs: bigint, ncpus: number): void;
+  };
 }
 
 export interface LiveRunResult {
@@ -51,6 +62,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
   const bpf = new Bpf();
   const objects = new KernelObjects(bpf);
   let perf: PerfBuffer | undefined;
+  let recording: PerfBuffer | undefined;
   let stop: ((why: string) => void) | undefined;
   const onSignal = () => stop?.('signal');
   process.on('SIGINT', onSignal);
@@ -63,18 +75,28 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const events = objects.maps.find((m) => m.def.name === '.events');
     if (!events) throw new Error('internal: the program has no .events map');
     perf = new PerfBuffer(objects, events.fd, online);
+    const recorder = options.record
+      ? new LiveRecorder(objects, options.record.tracepoints, ncpus)
+      : undefined;
+    recording = recorder ? new PerfBuffer(objects, recorder.outputFd, online) : undefined;
 
     const ctx: AttachContext = {
       objects,
       tracefs: options.tracefs,
       onlineCpus: online,
       pid: options.pid ?? options.child?.pid,
+      cwd: options.cwd,
     };
     if (!options.quiet) output.attached(attached.length);
-    for (const a of attached) {
+    // In reverse, as bpftrace 0.17 does: the kernel runs the uprobes of one address
+    // last-attached first, so the script's first probe fires first.
+    for (const a of [...attached].reverse()) {
       const fd = objects.programs[a.probeIndex]!;
       if (a.point.provider === 'usdt') attachUsdt(ctx, a.point, fd);
       else attachPoint(ctx, a.point, fd);
+      // The recording program goes after the script's: every event it records, the script saw.
+      if (recorder && a.point.provider === 'tracepoint')
+        attachPoint(ctx, a.point, recorder.programFor(a.point));
     }
     options.onAttached?.();
 
@@ -91,7 +113,11 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       const result = output.handleRecord(record, maps);
       if (result.exit) exit = result.exit;
     };
-    const drain = () => perf!.drain(handle);
+    const drain = () => {
+      recording?.drain((record) => recorder!.take(record));
+      perf!.drain(handle);
+    };
+    const startNs = process.hrtime.bigint();
     const runSpecial = (provider: 'BEGIN' | 'END') => {
       for (const a of attached) {
         if (a.point.provider !== provider) continue;
@@ -131,15 +157,24 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     drain();
     reportLost();
     const exitCode = exit?.code ?? 0;
+    const endNs = process.hrtime.bigint();
     exit = undefined;
     runSpecial('END');
     exit = undefined;
     output.printMapsAtExit(maps);
+    if (recorder) {
+      if (recording!.lost > 0n)
+        throw new LiveError(
+          `the recording lost ${recording!.lost} events (its perf buffer overflowed); nothing was written`,
+        );
+      options.record!.write(recorder.sortedEvents(), startNs, endNs, ncpus);
+    }
     return { exitCode };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     perf?.release();
+    recording?.release();
     objects.close();
     options.child?.kill();
   }

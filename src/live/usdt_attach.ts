@@ -1,6 +1,7 @@
 // Attaching a USDT probe: a uprobe at each site of the probe in the binary, with the
 // semaphore (if any) as the uprobe's reference counter, which the kernel increments.
 
+import { resolve } from 'node:path';
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import { attachUprobe, type AttachContext } from './attach';
 import { LiveAttachError } from './errors';
@@ -8,11 +9,10 @@ import { usdtProbes } from './usdt';
 
 export function attachUsdt(ctx: AttachContext, point: ResolvedAttachPoint, progFd: number): void {
   const [provider, name] = point.func.split(':') as [string, string];
-  const sites = (usdtProbes(point.target) ?? []).filter(
-    (p) => p.provider === provider && p.name === name,
-  );
+  const path = resolve(ctx.cwd, point.target);
+  const sites = (usdtProbes(path) ?? []).filter((p) => p.provider === provider && p.name === name);
   if (sites.length === 0)
     throw new LiveAttachError(`${point.name}: no such USDT probe in ${point.target}`);
   for (const site of sites)
-    attachUprobe(ctx, point, point.target, site.offset, false, progFd, site.semaphoreOffset);
+    attachUprobe(ctx, point, path, site.offset, false, progFd, site.semaphoreOffset);
 }

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/run_cli';
@@ -32,7 +32,7 @@ describe.skipIf(skip !== undefined)('--live', () => {
   it('counts a -c workload through tracepoints as bpftrace 0.17 does', async () => {
     const { command, comm } = workload();
     const script = `tracepoint:syscalls:sys_enter_openat /comm == "${comm}"/ { @opens = count(); }
-      tracepoint:syscalls:sys_exit_read /comm == "${comm}"/ { @reads[args->ret > 0] = count(); }
+      tracepoint:syscalls:sys_exit_read /comm == "${comm}"/ { @reads = count(); @bytes = sum(args->ret); }
       END { printf("end\\n"); }`;
     const ours = await cli(['--live', '-c', command, '-e', script]);
     expect(ours.stderr).toBe('');
@@ -47,6 +47,41 @@ describe.skipIf(skip !== undefined)('--live', () => {
       expect(ours.stdout).toBe(theirs);
     }
   }, 60_000);
+
+  it('records a live session that --replay of the same script prints the same', async () => {
+    const { command, comm } = workload();
+    const dir = mkdtempSync(join(tmpdir(), 'bpfscope-rec-'));
+    const trace = join(dir, 'session.jsonl');
+    const script = `tracepoint:syscalls:sys_enter_openat /comm == "${comm}"/ {
+        printf("%s %d %d\\n", str(args->filename), args->flags, tid == pid); @[comm] = count(); }
+      tracepoint:syscalls:sys_exit_read /comm == "${comm}"/ { @r = hist(args->ret); }
+      tracepoint:sched:sched_process_exit /comm == "${comm}"/ { printf("exit %s\\n", args->comm); }
+      END { printf("end\\n"); }`;
+    const live = await cli(['--live', '--record', trace, '-c', command, '-e', script]);
+    expect(live.stderr).toBe('');
+    expect(live.status).toBe(0);
+    expect(live.stdout).toMatch(/\/etc\/ld\.so\.cache \d+ 1\n/);
+    expect(live.stdout).toMatch(/exit bpfsclivecat\n/);
+    const replayed = await cli(['--replay', trace, '-e', script]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.stdout).toBe(live.stdout);
+  }, 60_000);
+
+  it('refuses to record probes the recording cannot replay, before attaching anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfscope-rec-'));
+    const r = await cli([
+      '--live',
+      '--record',
+      join(dir, 'x.jsonl'),
+      '-e',
+      'uprobe:/lib/x86_64-linux-gnu/libc.so.6:getpid { @ = count(); }',
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      'ERROR: --record of a live run records tracepoint probes (and BEGIN, END, interval); uprobe:/lib/x86_64-linux-gnu/libc.so.6:getpid cannot be recorded\n',
+    );
+    expect(existsSync(join(dir, 'x.jsonl'))).toBe(false);
+  });
 
   it('runs BEGIN in its own task, and exit() from a timer ends the run', async () => {
     const r = await cli([
