@@ -4,7 +4,6 @@
 // are not attached: the run loop runs them in its own task.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import { SOFTWARE_EVENTS } from '../../probes/attach';
 import { PerfFlag, PerfIoctl, PerfType, type PerfEventAttr } from './bpf';
@@ -12,6 +11,7 @@ import { SyscallError } from './ffi';
 import type { KernelObjects } from './loader';
 import { resolveUprobeOffset } from './elf_symbols';
 import { LiveAttachError } from './errors';
+import { hostPath } from './user_probes';
 
 export { LiveAttachError };
 
@@ -90,7 +90,7 @@ export function attachPoint(ctx: AttachContext, point: ResolvedAttachPoint, prog
     }
     case 'uprobe':
     case 'uretprobe': {
-      const path = resolve(ctx.cwd, point.target);
+      const path = hostPath(point.target, ctx.cwd, ctx.pid);
       const spec = point.name.slice(`${point.provider}:${point.target}:`.length);
       const offset = resolveUprobeOffset(path, spec, point.name);
       attachUprobe(ctx, point, path, offset, point.provider === 'uretprobe', progFd);

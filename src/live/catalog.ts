@@ -5,7 +5,8 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { AttachResult, ProbeHost } from '../../compiler/host';
-import { LIBRARY_PATHS, splitAttachPoint } from '../../probes/attach';
+import { globToRegExp, hasWildcard, LIBRARY_PATHS, splitAttachPoint } from '../../probes/attach';
+import { expandTarget, hostPath } from './user_probes';
 import { createProbeHost, type ProbeListing } from '../../probes/host';
 import type { ProbeCatalog } from '../../probes/source';
 import { DEFAULT_TRACEFS, liveTracepoints } from '../../probes/tracepoints';
@@ -26,7 +27,7 @@ class LiveBinaries implements ReadonlyMap<string, readonly string[]> {
     if (!path.includes('/')) return undefined;
     const cached = this.seen.get(path);
     if (cached) return cached;
-    const funcs = this.list(resolve(this.cwd, path));
+    const funcs = this.list(path);
     if (funcs) this.seen.set(path, funcs);
     return funcs;
   }
@@ -112,7 +113,9 @@ export interface LiveHost extends ProbeListing {
 
 export class LiveUnsupportedError extends LiveError {}
 
-export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS): LiveHost {
+const USER_KINDS = ['uprobe', 'uretprobe', 'usdt'] as const;
+
+export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS, pid?: number): LiveHost {
   const tracepoints = liveTracepoints(tracefs);
   if (!tracepoints)
     throw new LiveUnsupportedError(
@@ -123,12 +126,16 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS): LiveHost
   const catalog: ProbeCatalog = {
     tracepoints,
     kernelFunctions,
-    binaries: new LiveBinaries(cwd, (p) => {
-      const image = readElf(p);
-      return image ? [...image.functions.keys()].sort() : undefined;
-    }),
-    usdt: new LiveBinaries(cwd, (p) => usdtProbes(p)?.map((u) => `${u.provider}:${u.name}`)),
+    binaries: new LiveBinaries(cwd, (p) => functionsOf(p)),
+    usdt: new LiveBinaries(cwd, (p) => usdtNamesOf(p)),
   };
+  function functionsOf(path: string): string[] | undefined {
+    const image = readElf(hostPath(path, cwd, pid));
+    return image ? [...image.functions.keys()].sort() : undefined;
+  }
+  function usdtNamesOf(path: string): string[] | undefined {
+    return usdtProbes(hostPath(path, cwd, pid))?.map((u) => `${u.provider}:${u.name}`);
+  }
   const features = kernelFeatures(tracefs);
   const base = createProbeHost({ catalog, symbols });
   const resolveAttachPoint = (raw: string): AttachResult => {
@@ -151,17 +158,36 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS): LiveHost
         ok: false,
         message: `${split.provider} probes need BPF trampolines (fentry/fexit), which this kernel lacks (no ftrace function tracing)`,
       };
-    if (split && ['uprobe', 'uretprobe', 'usdt'].includes(split.provider) && split.args[0]) {
+    if (
+      split &&
+      ['uprobe', 'uretprobe', 'usdt'].includes(split.provider) &&
+      split.args.length > 0
+    ) {
       const parts = raw.trim().split(':');
       // A name without a slash is looked up in PATH (bpftrace then names the probe by the
       // full path); a relative path stays as written and is read relative to the cwd.
-      const target = split.args[0];
+      const target = split.args[0]!;
       const found =
-        !target.includes('/') && !LIBRARY_PATHS[target] ? whichBinary(target) : undefined;
+        target !== '' && !target.includes('/') && !LIBRARY_PATHS[target]
+          ? whichBinary(target)
+          : undefined;
       if (found) parts[1] = found;
       // "func" may be quoted.
       const last = parts.length - 1;
-      parts[last] = parts[last]!.replace(/^"(.*)"((?:\+\w+)?)$/, '$1$2');
+      parts[last] = parts[last]!.replace(
+        /^"(.*)"((?:\+\w+)?)$/,
+        (_, name: string, offset: string) => name.replace(/\\(.)/g, '$1') + offset,
+      );
+      if (pid !== undefined && (parts[1] === '' || hasWildcard(parts[1]!))) {
+        // With -p, an empty or wildcard file means the files the process maps.
+        const points = expandTarget(parts[1]!, cwd, pid).flatMap((file) => {
+          const r = base.resolveAttachPoint([parts[0], file, ...parts.slice(2)].join(':'));
+          return r.ok ? r.points : [];
+        });
+        return points.length > 0
+          ? { ok: true, points }
+          : { ok: false, message: 'No probes to attach' };
+      }
       if (split.provider !== 'usdt' && /^(0x[0-9a-fA-F]+|\d+)$/.test(parts[last]!)) {
         // An address in the binary: checked when attaching, as bpftrace 0.17 does.
         const path = parts[1]!;
@@ -180,6 +206,35 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS): LiveHost
     }
     return base.resolveAttachPoint(raw);
   };
+  /** `-l` of user probes: the files the pattern (or -p) names, their functions and notes. */
+  const listUserProbes = (pattern: string | undefined): string[] | undefined => {
+    const parts = (pattern ?? '').split(':');
+    const kindPattern = parts[0] ?? '';
+    const alias = splitAttachPoint(`${kindPattern}:`)?.provider;
+    const kinds = USER_KINDS.filter((k) =>
+      alias !== undefined ? alias === k : globToRegExp(kindPattern || '*').test(k),
+    );
+    if (kinds.length === 0) return undefined;
+    if (parts.length < 2 && pid === undefined) return undefined;
+    const files = expandTarget(parts[1] ?? '*', cwd, pid);
+    const rest = globToRegExp(parts.slice(2).join(':') || '*');
+    const names: string[] = [];
+    for (const kind of kinds)
+      for (const file of files)
+        for (const f of (kind === 'usdt' ? usdtNamesOf(file) : functionsOf(file)) ?? [])
+          if (rest.test(f)) names.push(`${kind}:${file}:${f}`);
+    return names;
+  };
+  const listProbes = (pattern?: string): string[] => {
+    const user = listUserProbes(pattern);
+    if (user === undefined) return base.listProbes(pattern);
+    if (pattern === undefined || pattern === '' || pattern.startsWith('*'))
+      return [
+        ...base.listProbes(pattern).filter((n) => !/^(uprobe|uretprobe|usdt):/.test(n)),
+        ...user,
+      ];
+    return user;
+  };
   const host: ProbeHost = { ...base, resolveAttachPoint };
-  return { ...base, ...host, catalog, symbols, tracefs } as LiveHost;
+  return { ...base, ...host, listProbes, catalog, symbols, tracefs } as LiveHost;
 }

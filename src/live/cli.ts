@@ -43,7 +43,19 @@ export type { LiveHost };
 
 export function liveHost(_options: CliOptions, io: CliIo): LiveHost {
   libc();
-  return createLiveHost(io.cwd);
+  return createLiveHost(io.cwd, undefined, parsePid(options.pid));
+}
+
+function parsePid(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new LiveError(`pid '${text}' is not a number`);
+  const pid = Number(text);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    throw new LiveError(`pid ${pid} does not exist`);
+  }
+  return pid;
 }
 
 export async function runLiveCli(args: {
@@ -53,16 +65,7 @@ export async function runLiveCli(args: {
   io: CliIo;
 }): Promise<number> {
   const { program, host, options, io } = args;
-  let pid: number | undefined;
-  if (options.pid !== undefined) {
-    if (!/^\d+$/.test(options.pid)) throw new LiveError(`pid '${options.pid}' is not a number`);
-    pid = Number(options.pid);
-    try {
-      process.kill(pid, 0);
-    } catch {
-      throw new LiveError(`pid ${pid} does not exist`);
-    }
-  }
+  const pid = parsePid(options.pid);
   const attached = attachProbes(program, host);
   if (options.record !== undefined) checkRecordable(attached.map((a) => a.point));
   const chunks: Buffer[] = [];

@@ -88,9 +88,11 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
       cwd: options.cwd,
     };
     if (!options.quiet) output.attached(attached.length);
-    // In reverse, as bpftrace 0.17 does: the kernel runs the uprobes of one address
-    // last-attached first, so the script's first probe fires first.
-    for (const a of [...attached].reverse()) {
+    // User probes in reverse, as bpftrace 0.17 attaches them: the kernel runs the uprobes of
+    // one address last-attached first, so the script's first probe fires first.
+    const user = (a: AttachedProbe) => ['uprobe', 'uretprobe', 'usdt'].includes(a.point.provider);
+    const order = [...attached.filter((a) => !user(a)), ...attached.filter(user).reverse()];
+    for (const a of order) {
       const fd = objects.programs[a.probeIndex]!;
       if (a.point.provider === 'usdt') attachUsdt(ctx, a.point, fd);
       else attachPoint(ctx, a.point, fd);

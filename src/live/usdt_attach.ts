@@ -1,15 +1,15 @@
 // Attaching a USDT probe: a uprobe at each site of the probe in the binary, with the
 // semaphore (if any) as the uprobe's reference counter, which the kernel increments.
 
-import { resolve } from 'node:path';
 import type { ResolvedAttachPoint } from '../../compiler/host';
 import { attachUprobe, type AttachContext } from './attach';
 import { LiveAttachError } from './errors';
 import { usdtProbes } from './usdt';
+import { hostPath } from './user_probes';
 
 export function attachUsdt(ctx: AttachContext, point: ResolvedAttachPoint, progFd: number): void {
   const [provider, name] = point.func.split(':') as [string, string];
-  const path = resolve(ctx.cwd, point.target);
+  const path = hostPath(point.target, ctx.cwd, ctx.pid);
   const sites = (usdtProbes(path) ?? []).filter((p) => p.provider === provider && p.name === name);
   if (sites.length === 0)
     throw new LiveAttachError(`${point.name}: no such USDT probe in ${point.target}`);
