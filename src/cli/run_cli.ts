@@ -208,7 +208,6 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (options.dryRun) return 0;
-  if (!firstSource) return runLiveCli({ program, host: host as LiveHost, options, io });
 
   // The files the run writes are opened before any probe attaches: one that cannot be written
   // fails the run before BEGIN.
@@ -228,16 +227,18 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
   }
   const files = [outputFile, recordFile];
   try {
-    const status = await runAttached(options, io, {
-      program,
-      host,
-      ast,
-      firstSource,
-      sourceOptions,
-      durationNs,
-      outputFile,
-      recordFile,
-    });
+    const status = !firstSource
+      ? await runLiveCli({ program, host: host as LiveHost, options, io, outputFile, recordFile })
+      : await runAttached(options, io, {
+          program,
+          host,
+          ast,
+          firstSource,
+          sourceOptions,
+          durationNs,
+          outputFile,
+          recordFile,
+        });
     for (const file of files) file?.close();
     return status;
   } catch (e) {

@@ -2,11 +2,12 @@
 // and `-l`, then the run with -c/-p, -o and -f as for the VM backend.
 
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Program } from '../../compiler/program';
 import type { CliOptions } from '../cli/args';
 import type { CliIo } from '../cli/io';
+import { OutputSink, type StreamedFile } from '../cli/output_file';
 import { parseDuration } from '../cli/duration';
 import { Output } from '../output/index';
 import { attachProbes } from '../run';
@@ -63,17 +64,19 @@ export async function runLiveCli(args: {
   host: LiveHost;
   options: CliOptions;
   io: CliIo;
+  /** -o and --record, opened before anything attaches (src/cli/output_file.ts). */
+  outputFile?: StreamedFile;
+  recordFile?: StreamedFile;
 }): Promise<number> {
-  const { program, host, options, io } = args;
+  const { program, host, options, io, outputFile, recordFile } = args;
   const pid = parsePid(options.pid);
   const attached = attachProbes(program, host);
   if (options.record !== undefined) checkRecordable(attached.map((a) => a.point));
-  const chunks: Buffer[] = [];
-  const write =
-    options.output !== undefined
-      ? (c: string | Uint8Array) =>
-          chunks.push(Buffer.from(typeof c === 'string' ? Buffer.from(c, 'latin1') : c))
-      : (c: string | Uint8Array) => io.writeStdout(c);
+  const sink = new OutputSink(
+    outputFile ? (bytes) => outputFile.write(bytes) : (bytes) => io.writeStdout(bytes),
+    options.buffering,
+  );
+  const write = (chunk: string | Uint8Array) => sink.write(chunk);
   const output = new Output(program, options.format, write, {
     symbols: host.symbols,
     writeError: (text) => io.writeStderr(text),
@@ -113,6 +116,7 @@ export async function runLiveCli(args: {
           io.writeStdout('__BPFTRACE_NOTIFY_PROBES_ATTACHED\n');
       },
       writeError: (text) => io.writeStderr(text),
+      onBatch: () => sink.endOfBatch(),
       record:
         options.record !== undefined
           ? {
@@ -120,20 +124,21 @@ export async function runLiveCli(args: {
               write: (events, startNs, endNs, ncpus) => {
                 const source = recordedSession(host, events, startNs, endNs, ncpus);
                 const writer = createTraceWriter(
-                  resolve(io.cwd, options.record!),
+                  recordFile
+                    ? (text) => recordFile.write(Buffer.from(text, 'utf8'))
+                    : (text) => io.writeStdout(Buffer.from(text, 'utf8')),
                   source,
                   attached.map((a) => a.point),
                 );
                 for (const event of events) writer.write(event);
-                writer.close();
+                writer.flush();
               },
             }
           : undefined,
     });
-    if (options.output !== undefined)
-      writeFileSync(resolve(io.cwd, options.output), Buffer.concat(chunks));
     return result.exitCode;
   } finally {
+    sink.flush();
     child?.kill();
   }
 }

@@ -36,6 +36,8 @@ export interface LiveRunOptions {
   onAttached?: () => void;
   /** Warnings to stderr ("Lost N events"). */
   writeError: (text: string) => void;
+  /** After each batch of records (a wake-up's worth) has been handled. */
+  onBatch?: () => void;
   /** --record: record every tracepoint event (formats from this catalog); `write` gets them in
    *  time order with the run's start and end times once the run has ended. */
   record?: {
@@ -118,6 +120,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunResult> {
     const drain = () => {
       recording?.drain((record) => recorder!.take(record));
       perf!.drain(handle);
+      options.onBatch?.();
     };
     const startNs = process.hrtime.bigint();
     const runSpecial = (provider: 'BEGIN' | 'END') => {
