@@ -35,6 +35,9 @@ export interface ResolvedAttachPoint {
   func: string;
   /** interval/profile period in nanoseconds. */
   periodNs?: bigint;
+  /** usdt: the SDT note's argument specification (`-4@%edi 8@%rax`), when the host read the
+   *  binary; argN follow it. Without it, argN read the argument registers. */
+  usdtArguments?: string;
 }
 
 export interface TracepointField {

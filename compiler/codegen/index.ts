@@ -73,6 +73,8 @@ export function generateOrDiagnose(checked: CheckedProgram): {
 function programGroups(probe: Probe, points: ResolvedAttachPoint[]): ResolvedAttachPoint[][] {
   if (points.length > 1 && usesBuiltin(probe, new Set(['probe', 'args'])))
     return points.map((p) => [p]);
+  // USDT probes whose arguments lie in different places read them with different code.
+  if (new Set(points.map((p) => p.usdtArguments)).size > 1) return points.map((p) => [p]);
   return [points];
 }
 

@@ -235,6 +235,23 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS, pid?: num
       ];
     return user;
   };
-  const host: ProbeHost = { ...base, resolveAttachPoint };
+  /** USDT points carry their sites' argument specification (codegen reads argN by it). */
+  const withUsdtArguments = (result: AttachResult): AttachResult => {
+    if (!result.ok) return result;
+    const points = result.points.map((p) => {
+      if (p.provider !== 'usdt') return p;
+      const specs = new Set(
+        (usdtProbes(hostPath(p.target, cwd, pid)) ?? [])
+          .filter((u) => `${u.provider}:${u.name}` === p.func)
+          .map((u) => u.args),
+      );
+      return specs.size === 1 ? { ...p, usdtArguments: [...specs][0]! } : p;
+    });
+    return { ok: true, points };
+  };
+  const host: ProbeHost = {
+    ...base,
+    resolveAttachPoint: (raw) => withUsdtArguments(resolveAttachPoint(raw)),
+  };
   return { ...base, ...host, listProbes, catalog, symbols, tracefs } as LiveHost;
 }

@@ -13,6 +13,10 @@ export function attachUsdt(ctx: AttachContext, point: ResolvedAttachPoint, progF
   const sites = (usdtProbes(path) ?? []).filter((p) => p.provider === provider && p.name === name);
   if (sites.length === 0)
     throw new LiveAttachError(`${point.name}: no such USDT probe in ${point.target}`);
+  if (new Set(sites.map((s) => s.args)).size > 1)
+    throw new LiveAttachError(
+      `${point.name}: its ${sites.length} sites keep their arguments in different places, which --live cannot read yet`,
+    );
   for (const site of sites)
     attachUprobe(ctx, point, path, site.offset, false, progFd, site.semaphoreOffset);
 }

@@ -6,6 +6,7 @@ import type { Builtin, Call } from '../../grammar/ast';
 import { Helper } from '../../compiler/isa/helpers';
 import { AluOp, Reg, Size } from '../../compiler/isa/opcode';
 import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../../compiler/ptregs';
+import { parseUsdtArguments } from '../../compiler/usdt_args';
 import { readMemory } from '../../compiler/codegen/access';
 import { arithmetic } from '../../compiler/codegen/arith';
 import { fail, unsupported } from '../../compiler/codegen/errors';
@@ -23,10 +24,35 @@ function register(g: ProbeGen, offset: number): Value {
 
 function argument(g: ProbeGen, node: Builtin): Value {
   const index = Number(node.name.slice(3));
+  const spec = g.points[0]?.provider === 'usdt' ? g.points[0].usdtArguments : undefined;
+  if (spec !== undefined) return usdtArgument(g, node, spec, index);
   const offset = ARGUMENT_OFFSETS[index];
   if (offset === undefined)
     return unsupported(`${node.name} (arguments passed on the stack)`, node.range);
   return register(g, offset);
+}
+
+/** argN of a USDT probe, where its SDT note says the argument is. */
+function usdtArgument(g: ProbeGen, node: Builtin, spec: string, index: number): Value {
+  const arg = parseUsdtArguments(spec)?.[index];
+  if (!arg)
+    return fail(`${node.name}: the USDT probe has no argument ${index} (${spec})`, node.range);
+  if (arg.kind === 'constant') {
+    const bits = arg.size * 8;
+    return constant(arg.signed ? BigInt.asIntN(bits, arg.value) : BigInt.asUintN(bits, arg.value));
+  }
+  if (arg.kind === 'register') return g.loadInt(CTX, PT_REGS[arg.register]!, arg.size, arg.signed);
+  const address = arithmetic(
+    g,
+    '+',
+    register(g, PT_REGS[arg.register]!),
+    constant(BigInt(arg.offset)),
+  );
+  return readMemory(g, address, {
+    kind: 'int',
+    size: arg.size as 1 | 2 | 4 | 8,
+    signed: arg.signed,
+  });
 }
 
 /** sargN: the N-th argument passed on the stack, at sp + 8 * (N + 1) (above the return
