@@ -3,7 +3,7 @@
 // kernel features that decide whether kprobes and kfuncs can attach at all.
 
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import type { AttachResult, ProbeHost } from '../../compiler/host';
 import { globToRegExp, hasWildcard, LIBRARY_PATHS, splitAttachPoint } from '../../probes/attach';
 import { expandTarget, hostPath } from './user_probes';
@@ -17,10 +17,7 @@ import { LiveError } from './errors';
 
 /** Binaries read on demand: `has` is true for a readable ELF file, `get` lists its functions. */
 class LiveBinaries implements ReadonlyMap<string, readonly string[]> {
-  constructor(
-    private readonly cwd: string,
-    private readonly list: (path: string) => readonly string[] | undefined,
-  ) {}
+  constructor(private readonly list: (path: string) => readonly string[] | undefined) {}
   private readonly seen = new Map<string, readonly string[]>();
 
   private load(path: string): readonly string[] | undefined {
@@ -126,8 +123,8 @@ export function createLiveHost(cwd: string, tracefs = DEFAULT_TRACEFS, pid?: num
   const catalog: ProbeCatalog = {
     tracepoints,
     kernelFunctions,
-    binaries: new LiveBinaries(cwd, (p) => functionsOf(p)),
-    usdt: new LiveBinaries(cwd, (p) => usdtNamesOf(p)),
+    binaries: new LiveBinaries((p) => functionsOf(p)),
+    usdt: new LiveBinaries((p) => usdtNamesOf(p)),
   };
   function functionsOf(path: string): string[] | undefined {
     const image = readElf(hostPath(path, cwd, pid));

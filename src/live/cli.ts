@@ -42,7 +42,7 @@ function recordedSession(
 
 export type { LiveHost };
 
-export function liveHost(_options: CliOptions, io: CliIo): LiveHost {
+export function liveHost(options: CliOptions, io: CliIo): LiveHost {
   libc();
   return createLiveHost(io.cwd, undefined, parsePid(options.pid));
 }
