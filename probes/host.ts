@@ -5,6 +5,7 @@ import type { AttachResult, ProbeHost } from '../compiler/host';
 import {
   globToRegExp,
   HARDWARE_EVENTS,
+  hasWildcard,
   ITERATORS,
   resolveAttachPoint,
   SOFTWARE_EVENTS,
@@ -40,6 +41,15 @@ export function createProbeHost(source: {
 
   const listProbes = (pattern?: string): string[] => {
     if (pattern === undefined || pattern === '') return allNames();
+    if (!pattern.includes(':')) {
+      // No provider: a wildcard pattern matches the name (last part) of kernel probes, as in
+      // 0.17 (which also printed `hardware:PATTERN:` and `software:PATTERN:` lines — not here).
+      if (!hasWildcard(pattern)) return [];
+      const re = globToRegExp(pattern);
+      return allNames().filter(
+        (n) => /^(tracepoint|kprobe|kfunc):/.test(n) && re.test(n.slice(n.lastIndexOf(':') + 1)),
+      );
+    }
     const full = expandListPattern(pattern);
     const re = globToRegExp(full);
     return allNames().filter((n) => re.test(n));

@@ -1,6 +1,7 @@
 // Output and map-management functions: printf cat system print exit clear zero delete
 // has_key len. printf-style formats are scanned by stdlib/printf_format.ts.
 
+import type { Expression } from '../grammar/ast';
 import { INT64, NONE, type Type } from '../compiler/types';
 import { messages } from '../compiler/check/messages';
 import {
@@ -167,6 +168,9 @@ export const outputFunctions: BuiltinFunction[] = [
       // `delete(@m[k])` (0.17) or `delete(@m, k)` (newer).
       if (argumentRange(c, 1, 2) && !c.mapArgument) {
         c.error(messages.expectsMap(c.call.name), c.call.range, 'early');
+      } else if (c.call.args.length === 2 && isElement(c.call.args[0])) {
+        // The key is given once: `delete(@m[k], x)` is 0.17's one-argument form with one too many.
+        c.error(messages.requiresArguments('delete', 1, 2), c.call.range, 'early');
       }
       return NONE;
     },
@@ -192,3 +196,7 @@ export const outputFunctions: BuiltinFunction[] = [
     },
   },
 ];
+
+function isElement(arg: Expression | undefined): boolean {
+  return arg?.kind === 'MapAccess' && (arg.indexed || arg.keys.length > 0);
+}

@@ -10,6 +10,8 @@ import type { Type } from '../types';
 export interface CheckedProbe {
   /** Every attach point of the block, resolved and wildcard-expanded. */
   points: ResolvedAttachPoint[];
+  /** The attach points as written, positional parameters (`i:ms:$1`) replaced. */
+  attachTexts: string[];
   /** Scratch variables of this probe and their final types (a string variable is sized for
    *  the longest string assigned to it anywhere in the probe). */
   variables: Map<string, Type>;

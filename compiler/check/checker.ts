@@ -43,6 +43,8 @@ export class Checker {
   readonly diagnostics: TaggedDiagnostic[] = [];
   readonly probeVariables: Map<string, Type>[] = [];
   readonly probePoints: ResolvedAttachPoint[][] = [];
+  /** Each probe's attach points as written, positional parameters replaced by their text. */
+  readonly probeAttachTexts: string[][] = [];
   private readonly records = new RecordTable();
   /** Maps given a value so far in this walk. */
   private readonly assigned = new Set<string>();
@@ -121,11 +123,18 @@ export class Checker {
 
   private checkProbe(probe: A.Probe, seen: { BEGIN: boolean; END: boolean }): void {
     const points: ResolvedAttachPoint[] = [];
+    const texts: string[] = [];
     for (const ap of probe.attachPoints) {
-      const result = this.options.host.resolveAttachPoint(ap.raw);
       // 0.17 locates attach points from the end of the token before them (found by a scan
       // from the file start, so only when there is an error to locate).
       const apRange = () => span(this.locator.afterPreviousToken(ap.range.start), ap.range.end);
+      const text = expandPositionals(ap.raw, this.options.params);
+      if (text === undefined) {
+        this.errorExact(messages.notPositionalParameter(), apRange());
+        continue;
+      }
+      texts.push(text);
+      const result = this.options.host.resolveAttachPoint(text);
       if (!result.ok) {
         this.errorExact(result.message, apRange());
         continue;
@@ -155,6 +164,7 @@ export class Checker {
     }
     this.block(probe.body);
     this.probePoints.push(points);
+    this.probeAttachTexts.push(texts);
     this.probeVariables.push(this.probe.variables);
   }
 
@@ -1112,4 +1122,17 @@ function differentLhistBounds(existing: Type, incoming: Type): boolean {
     b.kind === 'lhist' &&
     (a.min !== b.min || a.max !== b.max || a.step !== b.step)
   );
+}
+
+/** `$N` in an attach point is replaced by the Nth parameter's text (empty when not given), as
+ *  0.17 does before parsing it; any other `$` (`$#`, `$0`) is refused (undefined). */
+function expandPositionals(raw: string, params: readonly string[]): string | undefined {
+  if (!raw.includes('$')) return raw;
+  let bad = false;
+  const text = raw.replace(/\$(\d*)/g, (_, digits: string) => {
+    const index = digits === '' ? 0 : Number(digits);
+    if (index < 1) bad = true;
+    return params[index - 1] ?? '';
+  });
+  return bad ? undefined : text;
 }

@@ -37,6 +37,7 @@ export function check(ast: Program, options: CompileOptions): CheckedProgram {
     maps: checker.maps,
     probes: checker.probePoints.map((points, i) => ({
       points,
+      attachTexts: checker.probeAttachTexts[i]!,
       variables: checker.probeVariables[i],
     })),
     constants: checker.constants,

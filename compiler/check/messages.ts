@@ -133,6 +133,8 @@ export const messages = {
   builtinCtxInvalid: () => 'invalid program type',
   cpidWithoutCommand: () => 'cpid cannot be used without child command',
 
+  notPositionalParameter: () => 'Not a positional parameter',
+
   // builtin functions
   requiresNoArguments: (fn: string, given: number) =>
     `${fn}() requires no arguments (${given} provided)`,

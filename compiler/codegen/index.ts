@@ -123,7 +123,7 @@ function generateProbe(
     index,
     attachPoints:
       points.length === checkedProbe.points.length
-        ? probe.attachPoints.map((p) => p.raw)
+        ? checkedProbe.attachTexts
         : points.map((p) => p.name),
     bytecode: encode(instructions),
     lines,

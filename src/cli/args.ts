@@ -37,7 +37,37 @@ export interface CliOptions {
   live: boolean;
 }
 
-export class UsageError extends Error {}
+/** A bad command line. `getopt` errors (an unknown flag, a missing flag argument) are shown
+ *  as 0.17 shows them: `bpfscope: invalid option -- 'Z'` and the usage; others as `ERROR: …`;
+ *  a message-less one (no arguments at all) as the usage alone. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly getopt = false,
+  ) {
+    super(message);
+  }
+}
+
+/** What the CLI prints on standard error for a usage error. */
+export function renderUsageError(e: UsageError): string {
+  if (e.message === '') return usage();
+  return e.getopt ? `bpfscope: ${e.message}\n${usage()}` : `ERROR: ${e.message}\n`;
+}
+
+/** commander's wording of a flag error, reworded as getopt's (which 0.17 prints). */
+function getoptMessage(e: CommanderError): string | undefined {
+  const flag = /'([^' ]+)/.exec(e.message)?.[1];
+  if (flag === undefined) return undefined;
+  const long = flag.startsWith('--');
+  if (e.code === 'commander.unknownOption')
+    return long ? `unrecognized option '${flag}'` : `invalid option -- '${flag.slice(1)}'`;
+  if (e.code === 'commander.optionMissingArgument')
+    return long
+      ? `option '${flag}' requires an argument`
+      : `option requires an argument -- '${flag.slice(1)}'`;
+  return undefined;
+}
 
 /** bpftrace accepts doubled short flags (`-dd`, `-kk`) and `-lv`; commander wants them apart. */
 function splitCombinedFlags(argv: string[]): string[] {
@@ -57,12 +87,6 @@ function increase(_value: string, previous: number): number {
 
 export function buildCommand(): Command {
   const command = new Command('bpfscope')
-    .usage(
-      "[options] filename\n       bpfscope [options] - <stdin input>\n       bpfscope [options] -e 'program'",
-    )
-    .description(
-      'A bpftrace-compatible tracing toolchain: runs bpftrace scripts against a simulated Linux workload (default) or a recorded trace, and compiles them to eBPF object files.',
-    )
     .helpOption(false)
     .argument('[args...]')
     .option('-e <program>', 'execute this program')
@@ -122,16 +146,22 @@ export function parseArgs(argv: string[]): CliOptions {
   try {
     command.parse(splitCombinedFlags(argv), { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) throw new UsageError(e.message.replace(/^error: /, ''));
+    if (e instanceof CommanderError) {
+      const getopt = getoptMessage(e);
+      throw getopt !== undefined
+        ? new UsageError(getopt, true)
+        : new UsageError(e.message.replace(/^error: /, ''));
+    }
     throw e;
   }
+  if (argv.length === 0) throw new UsageError('');
   const o = command.opts();
   const operands = command.args;
   const format = o.f as string;
   if (format !== 'text' && format !== 'json')
-    throw new UsageError(`Invalid output format "${format}"`);
+    throw new UsageError(`Invalid output format "${format}"\nValid formats: 'text', 'json'`);
   if (o.B !== undefined && !['full', 'none', 'line'].includes(o.B)) {
-    throw new UsageError(`Invalid buffering mode "${o.B}"`);
+    throw new UsageError("USAGE: -B must be either 'line', 'full', or 'none'.");
   }
   const seed = Number(o.seed);
   if (!Number.isSafeInteger(seed) || seed < 0)
@@ -178,6 +208,66 @@ export function parseArgs(argv: string[]): CliOptions {
   };
 }
 
+/** The usage in 0.17's layout, bpfscope's own flags in a section of their own. */
 export function usage(): string {
-  return buildCommand().helpInformation();
+  return USAGE;
 }
+
+const USAGE = `USAGE:
+    bpfscope [options] filename
+    bpfscope [options] - <stdin input>
+    bpfscope [options] -e 'program'
+    bpfscope [options] compiled.o
+    bpfscope repl [options]
+
+OPTIONS:
+    -B MODE        output buffering mode ('full', 'none')
+    -f FORMAT      output format ('text', 'json')
+    -o file        redirect bpfscope output to file
+    -e 'program'   execute this program
+    -h, --help     show this help message
+    -I DIR         add the directory to the include search path
+    --include FILE add an #include file before preprocessing
+    -l [search]    list probes
+    -p PID         enable USDT probes on PID (needs live tracing)
+    -c 'CMD'       run CMD and enable USDT probes on resulting process (needs live tracing)
+    --usdt-file-activation
+                   activate usdt semaphores based on file path
+    --unsafe       allow unsafe builtin functions
+    -q             keep messages quiet
+    --info         Print information about bpfscope and the BPF support it emulates
+    -k             emit a warning when a bpf helper returns an error (except read functions)
+    -kk            check all bpf helper functions
+    -V, --version  bpfscope version
+    --no-warnings  disable all warning messages
+
+TROUBLESHOOTING OPTIONS:
+    -v                      verbose messages
+    -d                      (dry run) debug info
+    -dd                     (dry run) verbose debug info
+    --emit-elf FILE         (dry run) generate ELF file with bpf programs and write to FILE
+    --dry-run               check and compile the program, run nothing
+
+EVENT SOURCE OPTIONS:
+    --workload NAME         simulated workload to run (see WORKLOADS below)
+    --seed N                seed of the simulated workload [default: 1]
+    --duration TIME         virtual time to simulate, e.g. 500ms, 2s [default: 1s, or until exit()]
+    --replay FILE           run over a recorded trace or strace log ('-' for stdin, gzip accepted)
+    --record FILE           write the events the run consumed to FILE (bpfscope trace format)
+
+ENVIRONMENT:
+    BPFTRACE_STRLEN             [default: 64] bytes on BPF stack per str()
+    BPFTRACE_MAP_KEYS_MAX       [default: 4096] max keys in a map
+    __BPFTRACE_NOTIFY_PROBES_ATTACHED
+                                print this line once the probes are attached
+
+EXAMPLES:
+bpfscope -l '*sleep*'
+    list probes containing "sleep"
+bpfscope -e 'tracepoint:syscalls:sys_enter_nanosleep { printf("PID %d sleeping...\\n", pid); }'
+    trace processes calling sleep
+bpfscope -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'
+    count syscalls by process name
+bpfscope --replay trace.strace -e 'tracepoint:syscalls:sys_enter_openat { @[str(args->filename)] = count(); }'
+    count the files a recorded strace log opens
+`;

@@ -1,9 +1,9 @@
 // The bpfscope command: bpftrace 0.17's command line, run in-process against a CliIo so the
 // same code serves the real process, the tests and the conformance runner.
 
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, usage, UsageError, type CliOptions } from './args';
+import { parseArgs, renderUsageError, usage, UsageError, type CliOptions } from './args';
 import type { CliIo } from './io';
 import { DEFAULT_MAP_KEYS_MAX, DEFAULT_STRLEN, MAX_STRLEN } from '../../compiler/host';
 import { renderDiagnostics } from '../../grammar/diagnostics';
@@ -32,6 +32,7 @@ import { decode, IsaError } from '../../compiler/isa/encode';
 import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
+import { strerror } from '../output/strerror';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -46,21 +47,17 @@ interface ScriptInput {
 
 async function readScript(options: CliOptions, io: CliIo): Promise<ScriptInput> {
   if (options.program !== undefined) return { sourceName: 'stdin', text: options.program };
-  if (options.file === undefined) throw new UsageError('No program specified');
+  if (options.file === undefined) throw new UsageError("USAGE: filename or -e 'program' required.");
   if (options.file === '-') {
     return { sourceName: 'stdin', text: Buffer.from(await io.readStdin()).toString('latin1') };
   }
   const path = resolve(io.cwd, options.file);
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw new CliError(`${options.file}: is a directory`);
     bytes = readFileSync(path);
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new CliError(`${options.file}: cannot read the script: ${reason}`);
+    const reason = strerror(BigInt(Math.abs((e as NodeJS.ErrnoException).errno ?? 5)));
+    throw new CliError(`failed to open file '${options.file}': ${reason}`);
   }
   if (ELF_MAGIC.every((b, i) => bytes[i] === b)) {
     return { sourceName: options.file, object: new Uint8Array(bytes) };
@@ -89,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     options = parseArgs(repl ? argv.slice(1) : argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.writeStderr(`ERROR: ${e.message}\n${usage()}${workloadHelp()}`);
+      io.writeStderr(renderUsageError(e));
       return 1;
     }
     throw e;
@@ -112,9 +109,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.writeStderr(`ERROR: ${e.message}\n`);
       return 1;
     }
+    if (e instanceof UsageError) {
+      io.writeStderr(renderUsageError(e));
+      return 1;
+    }
     if (
       e instanceof CliError ||
-      e instanceof UsageError ||
       e instanceof SourceError ||
       e instanceof ObjectFileError ||
       e instanceof AttachError ||
@@ -122,7 +122,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       e instanceof OutputFileError
     ) {
       io.writeStderr(`ERROR: ${e.message}\n`);
-      if (e instanceof UsageError) io.writeStderr(usage());
       return 1;
     }
     throw e;

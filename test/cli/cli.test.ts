@@ -131,9 +131,9 @@ describe('user errors: one located line or message, exit status 1', () => {
   });
 
   it.each([
-    [['missing.bt'], /missing\.bt: cannot read the script: no such file/],
-    [['/'], /is a directory/],
-    [['--bogus-flag'], /unknown option '--bogus-flag'/],
+    [['missing.bt'], /^ERROR: failed to open file 'missing\.bt': No such file or directory\n$/],
+    [['/'], /^ERROR: failed to open file '\/': Is a directory\n$/],
+    [['--bogus-flag'], /^bpfscope: unrecognized option '--bogus-flag'\nUSAGE:\n/],
     [['-f', 'xml', '-e', 'BEGIN {}'], /Invalid output format "xml"/],
     [['--duration', 'soon', '-e', 'BEGIN {}'], /--duration expects a time/],
     [['--workload', 'nope', '-e', 'BEGIN {}'], /unknown workload 'nope'/],

@@ -24,10 +24,14 @@ describe.skipIf(why !== null)('error differential against bpftrace 0.17', () => 
     const differing: string[] = [];
     for (let i = 0; i < sample.length; i++) {
       const ours = await runBpfscope(join(dir, 'bpfscope'), sample[i]);
-      const kinds = compare(sample[i], theirs[i], ours);
+      let kinds = compare(sample[i], theirs[i], ours);
+      // On a loaded machine bpftrace may not finish compiling within the pool's timeout (and
+      // then looks like it accepted the script): ask it again, alone and with time to spare.
+      if (kinds.length > 0)
+        kinds = compare(sample[i], await runBpftrace(join(dir, 'bpftrace'), sample[i], 120), ours);
       if (kinds.length > 0) differing.push(`${sample[i].name}: ${kinds.join(', ')}`);
     }
     expect(sample.length).toBeGreaterThan(20);
     expect(differing).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 });

@@ -66,12 +66,21 @@ export function bpftraceVerdict(status: number): Verdict {
   return 'accept';
 }
 
-export function runBpftrace(dir: string, variant: Variant): Promise<Outcome> {
+export function runBpftrace(dir: string, variant: Variant, timeoutSeconds = 10): Promise<Outcome> {
   writeScript(dir, variant);
   return new Promise((resolve) => {
     const child = spawn(
       'timeout',
-      ['-s', 'INT', '-k', '2', '10', BPFTRACE, `${variant.name}.bt`, ...(variant.args ?? [])],
+      [
+        '-s',
+        'INT',
+        '-k',
+        '2',
+        String(timeoutSeconds),
+        BPFTRACE,
+        `${variant.name}.bt`,
+        ...(variant.args ?? []),
+      ],
       { cwd: dir, env: cleanEnv(variant.env), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const out: Buffer[] = [];
