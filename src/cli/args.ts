@@ -154,7 +154,6 @@ export function parseArgs(argv: string[]): CliOptions {
     }
     throw e;
   }
-  if (argv.length === 0) throw new UsageError('');
   const o = command.opts();
   const operands = command.args;
   const format = o.f as string;

@@ -83,6 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const repl = argv[0] === 'repl';
   let options: CliOptions;
   try {
+    if (argv.length === 0) throw new UsageError('');
     options = parseArgs(repl ? argv.slice(1) : argv);
   } catch (e) {
     if (e instanceof UsageError) {

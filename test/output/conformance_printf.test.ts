@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordKind } from '../../compiler/program';
 import type { Type } from '../../compiler/types';
-import { I64, RecordBuilder, Sim, capture, expectedStdout, record, str, val } from './sim';
+import { I64, RecordBuilder, Sim, capture, expectedStdout, record, str, u64, val } from './sim';
 
 const buf = (size: number): Type => ({ kind: 'buffer', size });
 const opaque = (name: 'strerror' | 'probe', size = 8): Type => ({ kind: 'opaque', name, size });
@@ -173,10 +173,12 @@ describe('printf details checked against the real bpftrace 0.17', () => {
     expect(out.text()).toBe('{"type": "printf", "data": "tick 1\\n"}\n');
   });
 
-  it('returns the exit code of an Exit record', () => {
+  it('returns the exit code of an Exit record (its low 8 bits; none given is 0)', () => {
     const out = capture(new Sim({}).program);
-    expect(out.output.handleRecord(record(RecordKind.Exit, 3), new Sim({}))).toEqual({
-      exit: { code: 3 },
-    });
+    const exit = (...payload: Uint8Array[]) =>
+      out.output.handleRecord(record(RecordKind.Exit, 0, ...payload), new Sim({}));
+    expect(exit(u64(3))).toEqual({ exit: { code: 3 } });
+    expect(exit(u64(0x107))).toEqual({ exit: { code: 7 } });
+    expect(exit()).toEqual({ exit: { code: 0 } });
   });
 });
