@@ -3,7 +3,7 @@
 // that programs emit. The VM, the ELF writer and the kernel loader all consume this; the
 // output side sees only map contents and records, interpreted through these descriptors.
 
-import type { Aggregation, Type } from './types';
+import { DEFAULT_STACK_LIMIT, type Aggregation, type Type } from './types';
 
 /** Linux `enum bpf_map_type` values that bpfscope uses. */
 export const enum BpfMapType {
@@ -147,3 +147,9 @@ export const ELAPSED_MAP_NAME = '.elapsed';
 
 /** Standard header of a record: kind + id. */
 export const RECORD_HEADER_SIZE = 16;
+
+/** The internal stack-trace map of kstack/ustack taken `limit` frames deep. */
+export function stackMapName(user: boolean, limit: number): string {
+  const base = user ? '.ustack' : '.kstack';
+  return limit === DEFAULT_STACK_LIMIT ? base : `${base}.${limit}`;
+}

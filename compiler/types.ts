@@ -16,7 +16,7 @@ export type Type =
   | { kind: 'array'; element: Type; length: number }
   | { kind: 'record'; name: string; union: boolean; fields: RecordFieldType[]; size: number }
   /** A builtin value whose text is produced in user space (stack, symbol, address…). */
-  | { kind: 'opaque'; name: OpaqueName; size: number }
+  | { kind: 'opaque'; name: OpaqueName; size: number; stack?: StackShape }
   | { kind: 'aggregation'; aggregation: Aggregation };
 
 export interface RecordFieldType {
@@ -24,6 +24,17 @@ export interface RecordFieldType {
   type: Type;
   offset: number;
 }
+
+/** How a kstack/ustack is taken and printed: `kstack(perf, 3)`. Absent: bpftrace mode, 127. */
+export interface StackShape {
+  mode: StackMode;
+  /** Frames taken (the stack map's depth) and printed. */
+  limit: number;
+}
+
+export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
+export type StackMode = (typeof STACK_MODES)[number];
+export const DEFAULT_STACK_LIMIT = 127;
 
 export type OpaqueName =
   | 'kstack'

@@ -45,7 +45,7 @@ export interface SymbolTable {
     address: bigint,
     kernel: boolean,
     pid?: number,
-  ): { name: string; offset: number } | undefined;
+  ): { name: string; offset: number; image?: string } | undefined;
   /** The address of the symbol `name` (kaddr/uaddr), or undefined when unknown. Optional:
    *  sources built on probes/symbols.ts provide it. */
   address?(name: string, kernel: boolean): bigint | undefined;

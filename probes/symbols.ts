@@ -36,10 +36,10 @@ export class SymbolMap implements SymbolTable {
     address: bigint,
     kernel: boolean,
     pid?: number,
-  ): { name: string; offset: number } | undefined {
+  ): { name: string; offset: number; image?: string } | undefined {
     const entry = this.find(address, kernel);
     if (!entry || !this.mappedBy(entry, pid)) return undefined;
-    return { name: entry.name, offset: Number(address - entry.address) };
+    return { name: entry.name, offset: Number(address - entry.address), image: entry.image };
   }
 
   private find(address: bigint, kernel: boolean): SymbolEntry | undefined {

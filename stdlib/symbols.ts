@@ -1,15 +1,25 @@
 // Symbols, addresses and stacks: ksym usym kaddr uaddr kptr uptr kstack ustack.
 
 import type { ProbeProvider } from '../compiler/host';
-import { NONE, UINT64, type Type } from '../compiler/types';
+import {
+  DEFAULT_STACK_LIMIT,
+  NONE,
+  STACK_MODES,
+  UINT64,
+  type StackMode,
+  type Type,
+} from '../compiler/types';
 import { messages } from '../compiler/check/messages';
 import { argumentRange, integerOrPointer, isInteger, stringLiteral } from './arguments';
 import type { BuiltinFunction, BuiltinVariable, CallCheck } from '../compiler/builtin';
 
-export const STACK_MODES = ['bpftrace', 'perf', 'raw'] as const;
-
-function stackType(name: 'kstack' | 'ustack'): Type {
-  return { kind: 'opaque', name, size: 8 };
+function stackType(
+  name: 'kstack' | 'ustack',
+  mode: StackMode = 'bpftrace',
+  limit = DEFAULT_STACK_LIMIT,
+): Type {
+  if (mode === 'bpftrace' && limit === DEFAULT_STACK_LIMIT) return { kind: 'opaque', name, size: 8 };
+  return { kind: 'opaque', name, size: 8, stack: { mode, limit } };
 }
 
 /** `kstack`, `kstack(limit)`, `kstack(mode)`, `kstack(mode, limit)`. */
@@ -18,9 +28,12 @@ function checkStack(name: 'kstack' | 'ustack') {
     if (!argumentRange(c, 0, 2)) return stackType(name);
     const [first, second] = c.call.args;
     let limitIndex = 0;
+    let mode: StackMode = 'bpftrace';
+    let limit = DEFAULT_STACK_LIMIT;
     if (first?.kind === 'Identifier') {
       limitIndex = 1;
-      if (!(STACK_MODES as readonly string[]).includes(first.name)) {
+      if ((STACK_MODES as readonly string[]).includes(first.name)) mode = first.name as StackMode;
+      else {
         c.error(messages.unknownIdentifier(first.name), first.range, 'early');
         if (!second)
           c.error(messages.expectsIntegerLiteral(name, { kind: 'none' }), c.call.range, 'early');
@@ -28,18 +41,18 @@ function checkStack(name: 'kstack' | 'ustack') {
     }
     const limitArg = c.call.args[limitIndex];
     if (limitArg && limitArg.kind !== 'Identifier') {
-      const limit = c.literalInteger(limitArg);
-      if (limit === undefined) {
+      const given = c.literalInteger(limitArg);
+      if (given === undefined) {
         c.error(
           messages.expectsIntegerLiteral(name, c.argTypes[limitIndex]),
           c.call.range,
           'early',
         );
-      } else if (limit < 0n || limit > 1024n) {
-        c.error(messages.stackLimitRange(name, limit), c.call.range, 'early');
-      }
+      } else if (given < 0n || given > 1024n) {
+        c.error(messages.stackLimitRange(name, given), c.call.range, 'early');
+      } else limit = Number(given);
     }
-    return stackType(name);
+    return stackType(name, mode, limit);
   };
 }
 

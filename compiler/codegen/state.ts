@@ -1,8 +1,10 @@
 // Program-wide state shared by the probes being generated: map definitions (script maps
 // and internal ones) and the descriptor tables that records refer to by index.
 
+import { DEFAULT_STACK_LIMIT } from '../types';
 import {
   BpfMapType,
+  stackMapName,
   type FormatDescriptor,
   type JoinDescriptor,
   type MapDef,
@@ -16,8 +18,6 @@ import { hasBucketKey, isKeylessCount, mapKeySize, mapValueSize } from './layout
 export const EVENTS_MAX_CPUS = 128;
 /** Stack traces kept per stack map (bpftrace's default). */
 export const STACK_MAP_ENTRIES = 4096;
-/** Deepest stack a stack trace map stores (bpftrace's 127-frame limit). */
-export const STACK_MAX_DEPTH = 127;
 
 export class ProgramState {
   readonly maps: MapDef[] = [];
@@ -84,12 +84,13 @@ export class ProgramState {
     return this.map('.events');
   }
 
-  stackMap(user: boolean): MapDef {
+  /** The stack-trace map of stacks `limit` frames deep (`.kstack`, or `.kstack.3` for 3). */
+  stackMap(user: boolean, limit = DEFAULT_STACK_LIMIT): MapDef {
     return this.internal(
-      user ? '.ustack' : '.kstack',
+      stackMapName(user, limit),
       BpfMapType.StackTrace,
       4,
-      8 * STACK_MAX_DEPTH,
+      8 * Math.max(1, limit),
       STACK_MAP_ENTRIES,
     );
   }

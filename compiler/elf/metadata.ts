@@ -4,6 +4,7 @@
 // Decoding validates the shape, so a damaged section is a described failure.
 
 import type { CompiledProbe, MapDef, Program } from '../program';
+import { STACK_MODES } from '../types';
 
 export const METADATA_FORMAT = 'bpfscope-object';
 export const METADATA_VERSION = 1;
@@ -244,6 +245,12 @@ class ShapeCheck {
       case 'opaque':
         this.string(type.name, `${path}.name`);
         this.count(type.size, `${path}.size`);
+        if (type.stack !== undefined) {
+          const stack = this.object(type.stack, `${path}.stack`);
+          if (!(STACK_MODES as readonly unknown[]).includes(stack.mode))
+            this.fail(`${path}.stack.mode`, `one of ${STACK_MODES.join(', ')}`);
+          this.count(stack.limit, `${path}.stack.limit`);
+        }
         break;
       case 'aggregation':
         this.aggregation(type.aggregation, `${path}.aggregation`);

@@ -1,23 +1,14 @@
 // kstack/ustack text as bpftrace prints it: a leading newline, then one line per frame,
 // innermost first. bpftrace mode: `<indent>sym+off`; perf mode: `\t<hex addr> sym+off`.
 
-import type { Program } from '../../compiler/program';
-import type { Type } from '../../compiler/types';
+import { stackMapName, type Program } from '../../compiler/program';
+import { DEFAULT_STACK_LIMIT, type Type } from '../../compiler/types';
 import { readInt } from './bytes';
 import type { FormatContext } from './context';
 
-export type StackMode = 'bpftrace' | 'perf' | 'raw';
-
-/** Optional stack details a checker may attach to the kstack/ustack opaque type. */
-interface StackTypeDetails {
-  stackMode?: StackMode;
-  stackLimit?: number;
-}
-
-const DEFAULT_LIMIT = 127;
-
-export function stackMapId(program: Program, user: boolean): number | undefined {
-  return program.maps.find((m) => m.name === (user ? '.ustack' : '.kstack'))?.id;
+function stackMapId(program: Program, user: boolean, limit: number): number | undefined {
+  const name = stackMapName(user, limit);
+  return program.maps.find((m) => m.name === name)?.id;
 }
 
 /**
@@ -32,13 +23,12 @@ export function formatStack(
   inKey: boolean,
 ): string {
   const user = type.name === 'ustack';
-  const details = type as StackTypeDetails;
-  const mode = details.stackMode ?? 'bpftrace';
-  const limit = details.stackLimit ?? DEFAULT_LIMIT;
+  const mode = type.stack?.mode ?? 'bpftrace';
+  const limit = type.stack?.limit ?? DEFAULT_STACK_LIMIT;
   const stackId = Number(readInt(bytes, offset, 4, true));
   // The pid half, when the program stored one, picks the process whose images resolve frames.
   const pid = user ? Number(readInt(bytes, offset + 4, 4, false)) || undefined : undefined;
-  const mapId = stackMapId(ctx.program, user);
+  const mapId = stackMapId(ctx.program, user, limit);
   if (stackId < 0 || mapId === undefined || !ctx.maps) return '';
   const frames = ctx.maps.stackTrace(mapId, stackId).slice(0, limit);
   const indent = ' '.repeat(inKey ? 4 : 8);
@@ -47,7 +37,11 @@ export function formatStack(
     if (address === 0n) break;
     const hex = address.toString(16);
     const symbol = ctx.env.symbols?.symbolize(address, !user, pid) ?? `0x${hex}`;
-    if (mode === 'perf') text += `\t${hex} ${symbol}\n`;
+    if (mode === 'perf' && user) {
+      // perf's layout names the user image too: `\t<addr> sym+off (/path)`.
+      const image = ctx.env.symbols?.lookup?.(address, false, pid)?.image ?? '[unknown]';
+      text += `\t${hex} ${symbol} (${image})\n`;
+    } else if (mode === 'perf') text += `\t${hex} ${symbol}\n`;
     else if (mode === 'raw') text += `${hex}\n`;
     else text += `${indent}${symbol}\n`;
   }

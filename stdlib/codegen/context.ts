@@ -7,6 +7,7 @@ import { Helper } from '../../compiler/isa/helpers';
 import { AluOp, Reg, Size } from '../../compiler/isa/opcode';
 import { ARGUMENT_OFFSETS, PT_REGS_OFFSETS as PT_REGS } from '../../compiler/ptregs';
 import { parseUsdtArguments } from '../../compiler/usdt_args';
+import { DEFAULT_STACK_LIMIT } from '../../compiler/types';
 import { readMemory } from '../../compiler/codegen/access';
 import { arithmetic } from '../../compiler/codegen/arith';
 import { fail, unsupported } from '../../compiler/codegen/errors';
@@ -63,9 +64,11 @@ function stackArgument(g: ProbeGen, node: Builtin): Value {
   return readMemory(g, address, { kind: 'int', size: 8, signed: false });
 }
 
-function stack(g: ProbeGen, user: boolean): Value {
+/** get_stackid into the stack map as deep as the stack's limit: stacks that agree on their
+ *  first `limit` frames get one id, as in bpftrace. */
+function stack(g: ProbeGen, user: boolean, limit = DEFAULT_STACK_LIMIT): Value {
   g.e.mov(Reg.R1, CTX);
-  g.e.loadMap(Reg.R2, g.state.stackMap(user).id);
+  g.e.loadMap(Reg.R2, g.state.stackMap(user, limit).id);
   g.e.movConst(Reg.R3, BigInt(user ? BPF_F_USER_STACK : 0));
   g.e.call(Helper.get_stackid);
   const temp = g.regs.alloc();
@@ -121,10 +124,11 @@ export function isArgumentVariable(name: string): boolean {
 export const argumentVariable: VariableGen = (g, node) =>
   node.name.startsWith('s') ? stackArgument(g, node) : argument(g, node);
 
-/** `kstack(mode, n)` / `ustack(...)`: the stack id; mode and depth are applied when printing. */
+/** `kstack(mode, n)` / `ustack(...)`: the stack id, taken `n` frames deep; the mode is applied
+ *  when printing. */
 export const contextFunctions: Record<string, FunctionGen> = {
-  kstack: (g: ProbeGen, _node: Call) => stack(g, false),
-  ustack: (g: ProbeGen, _node: Call) => stack(g, true),
+  kstack: (g: ProbeGen, node: Call) => stack(g, false, stackLimit(g, node)),
+  ustack: (g: ProbeGen, node: Call) => stack(g, true, stackLimit(g, node)),
   /** reg("name"): the saved register from pt_regs. */
   reg: (g: ProbeGen, node: Call) => {
     const name = node.args[0]?.kind === 'StringLiteral' ? node.args[0].value : '';
@@ -133,3 +137,8 @@ export const contextFunctions: Record<string, FunctionGen> = {
     return register(g, offset);
   },
 };
+
+function stackLimit(g: ProbeGen, node: Call): number {
+  const type = g.typeOf(node);
+  return type.kind === 'opaque' && type.stack ? type.stack.limit : DEFAULT_STACK_LIMIT;
+}

@@ -66,7 +66,7 @@ describe('opaque values', () => {
 
   it('prints perf-mode stacks as tab, hex address and symbol', () => {
     const sim = withStacks({});
-    const perf: Type = Object.assign(opaque('kstack'), { stackMode: 'perf' });
+    const perf: Type = { ...opaque('kstack'), stack: { mode: 'perf', limit: 127 } } as Type;
     expect(printValues(sim, [[perf, 7]])).toBe(
       '\n\tffffffff81000010 do_sys_open+16\n\tffffffff81000200 vfs_read+0\n\n',
     );
