@@ -139,3 +139,47 @@ describe('help and usage errors', () => {
     expect(r.stderr).toMatch(/^USAGE:\n/);
   });
 });
+
+describe('kstack and ustack modes and depths', () => {
+  const stacks = (text: string) => text.trimEnd().split('\n@').slice(1);
+
+  it('takes N frames, and stacks equal in them are one key (0.17: kstack(1) gave one entry)', async () => {
+    const r = await cli([
+      '--duration',
+      '100ms',
+      '-e',
+      'kprobe:vfs_read { @a[kstack] = count(); @b[kstack(1)] = count(); @c[kstack(bpftrace, 2)] = count(); }',
+    ]);
+    expect(r.status).toBe(0);
+    const all = stacks(r.stdout);
+    const full = all.filter((s) => s.startsWith('a['));
+    const one = all.filter((s) => s.startsWith('b['));
+    expect(full.length).toBeGreaterThan(1);
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatch(/^b\[\n {4}vfs_read\n\]: \d+$/);
+    for (const s of all.filter((s) => s.startsWith('c[')))
+      expect(s).toMatch(/^c\[\n( {4}\S+\n){2}\]: \d+$/);
+  });
+
+  it('prints perf mode as tab, hex address, symbol (and the image of user frames)', async () => {
+    const r = await cli([
+      '--duration',
+      '100ms',
+      '-e',
+      'uprobe:libc:malloc { @k[kstack(perf, 3)] = count(); @u[ustack(perf, 3)] = count(); }',
+    ]);
+    for (const s of stacks(r.stdout).filter((s) => s.startsWith('u[')))
+      expect(s).toMatch(/^u\[\n(\t[0-9a-f]+ \S+ \((\/\S+|\[unknown\])\)\n){1,3}\]: \d+$/);
+    const k = await cli([
+      '--duration',
+      '100ms',
+      '-e',
+      'kprobe:vfs_read { @k[kstack(perf, 3)] = count(); @r[kstack(raw, 2)] = count(); }',
+    ]);
+    const ks = stacks(k.stdout);
+    for (const s of ks.filter((s) => s.startsWith('k[')))
+      expect(s).toMatch(/^k\[\n(\t[0-9a-f]{16} \S+\n){3}\]: \d+$/);
+    for (const s of ks.filter((s) => s.startsWith('r[')))
+      expect(s).toMatch(/^r\[\n([0-9a-f]{16}\n){2}\]: \d+$/);
+  });
+});
