@@ -18,7 +18,8 @@ function stackType(
   mode: StackMode = 'bpftrace',
   limit = DEFAULT_STACK_LIMIT,
 ): Type {
-  if (mode === 'bpftrace' && limit === DEFAULT_STACK_LIMIT) return { kind: 'opaque', name, size: 8 };
+  if (mode === 'bpftrace' && limit === DEFAULT_STACK_LIMIT)
+    return { kind: 'opaque', name, size: 8 };
   return { kind: 'opaque', name, size: 8, stack: { mode, limit } };
 }
 
