@@ -30,6 +30,9 @@ export interface EventSource {
   readonly ncpus: number;
   /** Virtual time of the start of the run (ns since boot); BEGIN runs at this time. */
   readonly startNs: bigint;
+  /** Wall-clock time of boot (ns since the epoch) when the source knows it — a recording
+   *  does; a simulated run's boot is placed so that startNs is the wall clock of the run. */
+  readonly bootWallNs?: bigint;
   /** Virtual time the run ends at when no `exit()` stops it earlier; END runs at this time. */
   readonly endNs: bigint;
   /** Events for the requested probes in ascending `ts` (ties in a stable order). Only events

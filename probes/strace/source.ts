@@ -80,6 +80,8 @@ export function createStraceSource(
     symbols: machineImage().symbols,
     ncpus,
     startNs,
+    // `-ttt` times are seconds since the epoch: they are the recording's wall clock.
+    bootWallNs: 0n,
     endNs,
     events(request: EventRequest): Iterable<Event> {
       const wanted = new Set(request.probes.map((p) => p.name));

@@ -20,6 +20,9 @@ export interface TraceHeader {
   /** Run start and end on the trace's clock (ns); END runs at end_ns. */
   start_ns?: number | string;
   end_ns?: number | string;
+  /** Wall-clock time of the traced machine's boot, ns since the epoch (what strftime() adds
+   *  `nsecs` to); absent: the replay's own wall clock at start_ns. */
+  boot_wall_ns?: number | string;
   /** `category:name` → format text the records are laid out by. */
   tracepoint_formats?: Record<string, string>;
   /** [address, size, name, "k" | "u"] */
@@ -60,6 +63,7 @@ export function makeHeader(options: {
   ncpus: number;
   startNs: bigint;
   endNs: bigint;
+  bootWallNs?: bigint;
   probes: readonly ResolvedAttachPoint[];
   tracepoints: TracepointCatalog;
   symbols: SymbolTable;
@@ -72,6 +76,7 @@ export function makeHeader(options: {
     start_ns: jsonNumber(options.startNs),
     end_ns: jsonNumber(options.endNs),
   };
+  if (options.bootWallNs !== undefined) header.boot_wall_ns = jsonNumber(options.bootWallNs);
   const formats: Record<string, string> = {};
   for (const p of options.probes) {
     if (p.provider !== 'tracepoint') continue;

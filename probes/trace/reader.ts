@@ -316,6 +316,10 @@ export function createTraceSource(
     header.end_ns !== undefined
       ? integer(header.end_ns, 'end_ns', headerLine, true)!
       : (events.at(-1)?.ts ?? startNs);
+  const bootWallNs =
+    header.boot_wall_ns !== undefined
+      ? integer(header.boot_wall_ns, 'boot_wall_ns', headerLine, true)!
+      : undefined;
   const ncpus =
     header.ncpus === undefined
       ? maxCpu + 1
@@ -341,6 +345,7 @@ export function createTraceSource(
     symbols,
     ncpus,
     startNs,
+    ...(bootWallNs !== undefined ? { bootWallNs } : {}),
     endNs,
     events(request: EventRequest): Iterable<Event> {
       const wanted = new Set(request.probes.map((p) => p.name));

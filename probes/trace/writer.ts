@@ -38,6 +38,7 @@ export function createTraceWriter(
     ncpus: source.ncpus,
     startNs: source.startNs,
     endNs: source.endNs,
+    bootWallNs: source.bootWallNs,
     probes,
     tracepoints,
     symbols: source.symbols,

@@ -402,6 +402,7 @@ function untilExitDuration(
 function outputEnv(source: EventSource, io: CliIo): OutputEnv {
   return {
     symbols: source.symbols,
+    bootWallNs: source.bootWallNs ?? BigInt(Date.now()) * 1_000_000n - source.startNs,
     writeError: (text) => io.writeStderr(text),
     readFile: (path) => readBounded(resolve(io.cwd, path), CAT_LIMIT),
   };

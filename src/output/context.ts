@@ -22,8 +22,9 @@ export interface OutputEnv {
   symbols?: SymbolTable;
   /** Wall clock for `time()`; default: the real one. */
   now?: () => Date;
-  /** Wall-clock time at boot, to turn `nsecs`-based timestamps into dates; default: from os.uptime(). */
-  bootTime?: () => Date;
+  /** Wall-clock time at boot in ns since the epoch, to turn `nsecs`-based timestamps
+   *  (strftime) into dates; default: this machine's, from os.uptime(). */
+  bootWallNs?: bigint;
   /** File contents for `cat()` and for /etc/passwd (username); undefined when unreadable. */
   readFile?: (path: string) => Uint8Array | undefined;
   /** Runs `system()` commands (only with --unsafe): the command's stdout. */

@@ -47,9 +47,8 @@ export function formatOpaque(
         .join(':');
     case 'timestamp': {
       const format = ctx.program.timeFormats[Number(readU64(bytes, offset))] ?? '';
-      const nsecs = readU64(bytes, offset + 8);
-      const boot = ctx.env.bootTime?.() ?? defaultBootTime();
-      return strftime(format, new Date(boot.getTime() + Number(nsecs / 1_000_000n)));
+      const at = (ctx.env.bootWallNs ?? defaultBootWallNs()) + readU64(bytes, offset + 8);
+      return strftime(format, new Date(Number(at / 1_000_000n)), Number((at / 1000n) % 1_000_000n));
     }
     case 'cgroup_path': {
       const id = readU64(bytes, offset);
@@ -85,6 +84,6 @@ function userName(uid: bigint, ctx: FormatContext): string {
   return '';
 }
 
-function defaultBootTime(): Date {
-  return new Date(Date.now() - Math.round(uptime() * 1000));
+function defaultBootWallNs(): bigint {
+  return BigInt(Date.now() - Math.round(uptime() * 1000)) * 1_000_000n;
 }

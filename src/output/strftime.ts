@@ -18,8 +18,11 @@ const MONTHS = [
 
 const two = (n: number) => String(n).padStart(2, '0');
 
-export function strftime(format: string, date: Date): string {
+/** `microseconds` (0-999999) is the sub-second part `%f` prints, as bpftrace's strftime()
+ *  builtin does; without it (time()) `%f` stays as written, as in 0.17. */
+export function strftime(format: string, date: Date, microseconds?: number): string {
   return format.replace(/%([a-zA-Z%+])/g, (whole, spec: string) => {
+    if (spec === 'f' && microseconds !== undefined) return String(microseconds).padStart(6, '0');
     const text = conversion(spec, date);
     return text === undefined ? whole : text;
   });

@@ -3,6 +3,9 @@
 // does the right thing instead (listed in the README's "How bpfscope differs").
 
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../src/cli/run_cli';
 import { memoryIo } from '../../src/cli/io';
 
@@ -181,5 +184,34 @@ describe('kstack and ustack modes and depths', () => {
       expect(s).toMatch(/^k\[\n(\t[0-9a-f]{16} \S+\n){3}\]: \d+$/);
     for (const s of ks.filter((s) => s.startsWith('r[')))
       expect(s).toMatch(/^r\[\n([0-9a-f]{16}\n){2}\]: \d+$/);
+  });
+});
+
+describe('strftime', () => {
+  it('expands %f to the microseconds, and nsecs counts from the run’s wall clock', async () => {
+    const before = Date.now();
+    const r = await cli([
+      '-e',
+      'BEGIN { printf("%s\\n", strftime("%s %H:%M:%S:%f", nsecs)); time("%f\\n"); exit(); }',
+    ]);
+    const m = /^Attaching 1 probe\.\.\.\n(\d+) \d\d:\d\d:\d\d:(\d{6})\n%f\n/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    // 0.17: 16:48:50:996846 at 16:48:51 — the date is the run's, the time() format keeps %f.
+    expect(Math.abs(Number(m![1]) * 1000 - before)).toBeLessThan(60_000);
+  });
+
+  it('dates an strace log’s events by its -ttt wall clock', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bpfscope-strftime-'));
+    writeFileSync(join(dir, 'log.strace'), '7846  1795290740.252078 getpid() = 7846 <0.000300>\n');
+    const r = await cli(
+      [
+        '--replay',
+        'log.strace',
+        '-e',
+        'tracepoint:syscalls:sys_enter_getpid { printf("%s\\n", strftime("%s.%f", nsecs)); }',
+      ],
+      { cwd: dir },
+    );
+    expect(r.stdout).toBe('Attaching 1 probe...\n1795290740.252078\n\n\n');
   });
 });
