@@ -51,8 +51,11 @@ export function formatOpaque(
       return strftime(format, new Date(Number(at / 1_000_000n)), Number((at / 1000n) % 1_000_000n));
     }
     case 'cgroup_path': {
+      // One hierarchy, cgroup v2's ("unified"), as on a machine without v1 controllers; an
+      // unknown id prints as nothing, as in 0.17.
       const id = readU64(bytes, offset);
-      return ctx.env.cgroupPath?.(id) ?? id.toString();
+      const path = ctx.env.cgroupPath?.(id) ?? (id === ROOT_CGROUP_ID ? '/' : undefined);
+      return path === undefined ? '' : `unified:${path}`;
     }
     case 'ctx':
       return '';
@@ -83,6 +86,9 @@ function userName(uid: bigint, ctx: FormatContext): string {
   }
   return '';
 }
+
+/** The root cgroup's id (what get_current_cgroup_id gives a task no source placed). */
+const ROOT_CGROUP_ID = 1n;
 
 function defaultBootWallNs(): bigint {
   return BigInt(Date.now() - Math.round(uptime() * 1000)) * 1_000_000n;

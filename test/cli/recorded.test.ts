@@ -215,3 +215,13 @@ describe('strftime', () => {
     expect(r.stdout).toBe('Attaching 1 probe...\n1795290740.252078\n\n\n');
   });
 });
+
+describe('cgroup_path', () => {
+  it('prints hierarchy:path (0.17 here: unified:/ first), nothing for an unknown id', async () => {
+    const r = await cli([
+      '-e',
+      'BEGIN { printf("%d %s|%s|\\n", cgroup, cgroup_path(cgroup), cgroup_path(12345)); exit(); }',
+    ]);
+    expect(r.stdout).toBe('Attaching 1 probe...\n1 unified:/||\n\n\n');
+  });
+});
