@@ -124,7 +124,7 @@ function benchStartup(): void {
   const script = 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }';
   const ours = timeCommand(
     process.execPath,
-    [join('dist', 'bpfscope.cjs'), '--dry-run', '-e', script],
+    [join('src', 'cli', 'bpfscope.cjs'), '--dry-run', '-e', script],
     10,
   );
   line(

@@ -1,7 +1,7 @@
 // Bundles the CLI and the public API into dist/ so that start-up loads one file; the
-// `bpfscope` executable is a small loader that runs the CLI bundle through V8's code cache.
+// `bpfscope` executable (src/cli/bpfscope.cjs) runs the CLI bundle through V8's code cache.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 
 const entries = {
   'bpfscope-main': 'src/cli/main.ts',
@@ -27,6 +27,4 @@ await build({
   logLevel: 'warning',
 });
 
-copyFileSync('scripts/cli-loader.cjs', 'dist/bpfscope.cjs');
-chmodSync('dist/bpfscope.cjs', 0o755);
 rmSync('dist/bpfscope-main.v8cache', { force: true });

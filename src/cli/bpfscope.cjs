@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `bpfscope` executable: loads the bundled CLI (bpfscope-main.cjs) through V8's code
+// The `bpfscope` executable: loads the bundled CLI (dist/bpfscope-main.cjs) through V8's code
 // cache, kept beside the bundle, so that start-up does not recompile a megabyte of JavaScript
 // on every run. V8 rejects a cache that does not match the bundle; it is then written anew.
 'use strict';
@@ -8,8 +8,25 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-const file = path.join(__dirname, 'bpfscope-main.cjs');
-const cacheFile = path.join(__dirname, 'bpfscope-main.v8cache');
+const root = path.join(__dirname, '..', '..');
+const dist = path.join(root, 'dist');
+const file = path.join(dist, 'bpfscope-main.cjs');
+const cacheFile = path.join(dist, 'bpfscope-main.v8cache');
+
+// A source checkout builds the bundle on first use (`npm install && npx bpfscope ...`); the
+// published package ships it built (npm pack runs the build), so nothing runs at install.
+if (!fs.existsSync(file)) {
+  const build = path.join(root, 'scripts', 'build.mjs');
+  if (!fs.existsSync(build)) {
+    process.stderr.write(`bpfscope: ${file} is missing; reinstall the package\n`);
+    process.exit(2);
+  }
+  const built = require('node:child_process').spawnSync(process.execPath, [build], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (built.status !== 0) process.exit(2);
+}
 
 let cachedData;
 try {
