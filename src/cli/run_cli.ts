@@ -11,7 +11,7 @@ import { compileSource } from '../compile';
 import type { Program } from '../../compiler/program';
 import type { Program as Ast } from '../../grammar/ast';
 import { attachProbes, AttachError, runProgram } from '../run';
-import { Runtime, VerifierError, VmError } from '../runtime/index';
+import { executorFromEnv, Runtime, VerifierError, VmError, type Executor } from '../runtime/index';
 import { BadRecordError, Output } from '../output/index';
 import { createProbeHost } from '../../probes/host';
 import { openSource, SourceError, workloadHelp } from '../sources';
@@ -66,6 +66,15 @@ async function readScript(options: CliOptions, io: CliIo): Promise<ScriptInput> 
 }
 
 /** bpftrace's numeric environment variables: digits only (0 is taken as it is). */
+/** BPFSCOPE_EXECUTOR=interpreter runs programs on the reference interpreter instead of the JIT. */
+function envExecutor(env: CliIo['env']): Executor | undefined {
+  try {
+    return executorFromEnv(env);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
 function envInteger(env: CliIo['env'], name: string, fallback: number, max?: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -144,6 +153,8 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     );
   }
   const { strlen, mapKeysMax } = environmentSettings(io.env);
+  // A bad BPFSCOPE_EXECUTOR is refused before anything runs.
+  envExecutor(io.env);
   const durationNs = options.duration !== undefined ? parseDuration(options.duration) : undefined;
   const sourceOptions = {
     replay: options.replay,
@@ -266,7 +277,11 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
     options.replay !== undefined || runDuration === durationNs
       ? firstSource!
       : await openSource({ ...sourceOptions, durationNs: runDuration });
-  const runtime = new Runtime(program, { ncpus: source.ncpus, seed: options.seed });
+  const runtime = new Runtime(program, {
+    ncpus: source.ncpus,
+    seed: options.seed,
+    executor: envExecutor(io.env),
+  });
 
   const outputFile = inputs.outputFile;
   const sink = new OutputSink(
@@ -369,6 +384,7 @@ async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<numbe
       unsafe: options.unsafe,
       cwd: io.cwd,
       env: io.env,
+      executor: envExecutor(io.env),
     },
     {
       input: process.stdin,

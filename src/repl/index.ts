@@ -13,6 +13,7 @@ import { bracketsOpen, needsMoreLines } from './entry';
 import { probesThatFire, SIMULATION_SAMPLE_NS } from './firing';
 import { HISTORY_SIZE, historyPath, loadHistory, saveHistory } from './history';
 import { ReplSession } from './session';
+import type { Executor } from '../runtime/index';
 
 export { ReplSession, type SessionOptions, type SessionSink, type RunEnd } from './session';
 export { complete, type CompletionContext } from './complete';
@@ -30,6 +31,8 @@ export interface ReplSettings {
   unsafe: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** BPFSCOPE_EXECUTOR: the executor of the session's programs (default the JIT). */
+  executor?: Executor;
 }
 
 export interface ReplStreams {
@@ -79,6 +82,7 @@ export async function runRepl(settings: ReplSettings, streams: ReplStreams): Pro
     params: settings.params,
     unsafe: settings.unsafe,
     seed: settings.seed,
+    executor: settings.executor,
     cwd: settings.cwd,
     sink: {
       output: (chunk) => streams.output.write(latin1(chunk)),

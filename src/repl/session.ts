@@ -21,7 +21,7 @@ import {
   setStartTime,
 } from '../run';
 import { Output, type OutputEnv, type OutputFormat } from '../output/index';
-import { Runtime, VerifierError, VmError } from '../runtime/index';
+import { Runtime, VerifierError, VmError, type Executor } from '../runtime/index';
 import { carryMaps } from './carry';
 import { classifyEntry } from './entry';
 import {
@@ -59,6 +59,8 @@ export interface SessionOptions {
   params: string[];
   unsafe: boolean;
   seed: number;
+  /** The executor of the session's programs (default the JIT). */
+  executor?: Executor;
   cwd: string;
   sink: SessionSink;
 }
@@ -223,7 +225,11 @@ export class ReplSession {
     if (!ast || !checked || !program) return undefined;
     try {
       const attached = attachProbes(program, this.host);
-      const runtime = new Runtime(program, { ncpus: o.source.ncpus, seed: o.seed });
+      const runtime = new Runtime(program, {
+        ncpus: o.source.ncpus,
+        seed: o.seed,
+        executor: o.executor,
+      });
       setStartTime(runtime, o.source.startNs);
       const output = new Output(
         program,

@@ -8,6 +8,7 @@ import { PT_REGS, type Event } from '../../probes/event';
 import { HELPER_SPECS, HelperEnv, createHelpers, mapPointer } from './helpers';
 import { MapSet, StackTraceMap, type MapEntry } from './maps';
 import { CTX_REGION, regionAddress } from './memory';
+import { JitProgram } from './jit';
 import { VerifierError, verify } from './verifier';
 import {
   DEFAULT_INSTRUCTION_BUDGET,
@@ -33,10 +34,21 @@ export interface RuntimeOptions {
   /** Called when an update of a new key fails because the map is full (-E2BIG). */
   onMapFull?: (mapId: number) => void;
   /**
-   * 'auto' (default): small programs with loops are compiled to JavaScript (jit.ts), others
-   * interpreted; 'interpreter' interprets everything.
+   * 'jit' (default): every verified program runs as JavaScript (jit.ts); 'interpreter': the
+   * reference interpreter (vm.ts) runs them. `executorFromEnv` reads BPFSCOPE_EXECUTOR.
    */
-  executor?: 'auto' | 'interpreter';
+  executor?: Executor;
+}
+
+export type Executor = 'jit' | 'interpreter';
+export const EXECUTORS: readonly Executor[] = ['jit', 'interpreter'];
+
+/** The executor BPFSCOPE_EXECUTOR names (undefined when unset); throws on another value. */
+export function executorFromEnv(env: Record<string, string | undefined>): Executor | undefined {
+  const value = env.BPFSCOPE_EXECUTOR;
+  if (value === undefined || value === '') return undefined;
+  if ((EXECUTORS as readonly string[]).includes(value)) return value as Executor;
+  throw new RangeError(`BPFSCOPE_EXECUTOR must be one of ${EXECUTORS.join(', ')}, not '${value}'`);
 }
 
 /** Context bytes a probe's program may read: the kernel's limit for its program type. */
@@ -63,12 +75,14 @@ export class Runtime {
   readonly env: HelperEnv;
   private readonly machine: Machine;
   private readonly programs: Executable[];
+  readonly executor: Executor;
 
   /** Verifies every probe; throws VerifierError (with `probeIndex` set) on the first unsafe one. */
   constructor(
     readonly program: Program,
     options: RuntimeOptions = {},
   ) {
+    this.executor = options.executor ?? 'jit';
     this.maps = new MapSet(program.maps, Math.max(1, options.ncpus ?? 1));
     this.env = new HelperEnv(this.maps, options.seed ?? 1, options.onMapFull);
     this.machine = new Machine(
@@ -83,9 +97,12 @@ export class Runtime {
         if (e instanceof VerifierError) e.probeIndex = i;
         throw e;
       }
-      return new Interpreter(new DecodedProgram(insns), (src, imm) =>
-        src === PseudoSrc.MapFd ? mapPointer(imm) : undefined,
-      );
+      const decoded = new DecodedProgram(insns);
+      const resolve = (src: number, imm: number) =>
+        src === PseudoSrc.MapFd ? mapPointer(imm) : undefined;
+      return this.executor === 'interpreter'
+        ? new Interpreter(decoded, resolve)
+        : new JitProgram(decoded, resolve);
     });
   }
 

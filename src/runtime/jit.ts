@@ -1,9 +1,17 @@
-// A JIT from verified eBPF to JavaScript: each program becomes one JS function whose
-// registers are local int32 pairs (rNl/rNh) and whose basic blocks are `case`s of a
-// `switch (pc)` in a loop. Frequent instructions are emitted inline; the rest call the
-// interpreter's kernels (vm.ts) after writing the registers they touch back to the Machine,
-// so both executors share one definition of every operation. Programs with bpf-to-bpf calls,
-// callx or legacy packet loads are left to the interpreter.
+// The JIT: a verified program becomes JavaScript. Its basic blocks are grouped, in slot order,
+// into segments of at most SEGMENT_SLOTS slots; each segment is one JS function whose
+// registers are local int32 pairs (rNl/rNh) and whose blocks are `case`s of a `switch (pc)`
+// in a loop, so V8 optimises every segment whatever the program's size. A jump to another
+// segment writes the registers back to the Machine and returns the target slot to the driver
+// loop (JitProgram.run). Frequent instructions are emitted inline; the rest call the
+// interpreter's kernels (vm.ts), so both executors share one definition of every operation.
+//
+// The verifier's guarantees hold in the translation: every memory access goes through the
+// same bounds-checked `access` as the interpreter's, jumps leave a segment only to the driver
+// (which runs only known slots), and each block adds its instruction count to the budget on
+// entry. A block that would exceed the budget is handed to the interpreter, which continues
+// from the block's first instruction on the same Machine, so a program that runs out of
+// budget (or faults in that block) fails with exactly the interpreter's error and count.
 
 import {
   accessSize,
@@ -13,14 +21,16 @@ import {
   Class,
   JmpOp,
   LDDW,
-  PseudoSrc,
   MODE_MASK,
   Mode,
   OP_MASK,
+  PseudoSrc,
   SOURCE_MASK,
   Source,
 } from '../../compiler/isa/opcode';
+import { FRAME_SIZE, MAX_FRAMES, REGION_HI_BASE, STACK_REGION, STACK_SIZE } from './memory';
 import {
+  callSubprogram,
   DecodedProgram,
   Interpreter,
   kernels,
@@ -30,129 +40,215 @@ import {
   type PseudoResolver,
 } from './vm';
 
-type CompiledFn = (m: Machine, k: typeof kernels, VmErrorClass: typeof VmError) => bigint;
+/** One segment: runs from `pc` until it leaves the segment (returns the next slot) or frame
+ *  `base` exits (returns -1, r0 in the Machine). */
+type SegmentFn = (
+  m: Machine,
+  pc: number,
+  base: number,
+  jit: JitProgram,
+  k: typeof kernels,
+  VmErrorClass: typeof VmError,
+) => number;
 
-/** Whether the JIT handles every instruction of `p`. */
-export function jitSupports(p: DecodedProgram): boolean {
-  for (let pc = 0; pc < p.slots; pc++) {
-    const op = p.op[pc]!;
-    const cls = op & CLASS_MASK;
-    if (cls === Class.LD && op !== LDDW) return false;
-    // Subprogram addresses are for callback helpers, which need the interpreter's frames.
-    if (op === LDDW && p.src[pc] === PseudoSrc.Func) return false;
-    if ((cls === Class.JMP || cls === Class.JMP32) && (op & OP_MASK) === JmpOp.CALL) {
-      if ((op & SOURCE_MASK) === Source.X || p.src[pc] !== CallSrc.Helper) return false;
-    }
-    if (op === LDDW) pc++;
-  }
-  return true;
-}
+/** Slots per generated function: well below V8's limit for optimising a function. */
+export const SEGMENT_SLOTS = 256;
 
 export class JitProgram implements Executable {
-  private readonly fn: CompiledFn;
-  readonly source: string;
+  /** The generated source of each segment (for tests and debugging). */
+  readonly sources: string[];
+  private readonly segments: SegmentFn[];
+  /** Segment index by slot. */
+  private readonly segmentOf: Int32Array;
+  /** The reference executor, for blocks that would exceed the budget. */
+  private readonly interpreter: Interpreter;
 
   constructor(program: DecodedProgram, resolvePseudo?: PseudoResolver) {
-    // The interpreter resolves (and validates) lddw pseudo values; reuse its table.
-    const pseudo = (
-      new Interpreter(program, resolvePseudo) as unknown as { pseudo: (bigint | undefined)[] }
-    ).pseudo;
-    this.source = generate(program, pseudo);
-    this.fn = new Function('m', 'k', 'VmError', this.source) as CompiledFn;
+    // The interpreter resolves (and validates) lddw pseudo values; the JIT reuses its table.
+    this.interpreter = new Interpreter(program, resolvePseudo);
+    const { sources, segmentOf } = generate(program, this.interpreter.pseudo);
+    this.sources = sources;
+    this.segmentOf = segmentOf;
+    this.segments = sources.map(
+      (source) => new Function('m', 'pc', 'base', 'jit', 'k', 'VmError', source) as SegmentFn,
+    );
   }
 
   execute(m: Machine): bigint {
-    return this.fn(m, kernels, VmError);
+    m.executed = 0;
+    m.depth = 0;
+    m.retPc.length = 0;
+    m.saved.length = 0;
+    return this.run(m, 0, 0);
   }
-}
 
-/**
- * Largest program the JIT takes: V8 does not optimise much bigger generated functions, and
- * unoptimised generated code is slower than the interpreter.
- */
-export const JIT_MAX_SLOTS = 512;
-
-/** Whether `p` jumps backwards (has a loop), where compiled code pays off within one run. */
-function hasLoop(p: DecodedProgram): boolean {
-  for (let pc = 0; pc < p.slots; pc++) {
-    const op = p.op[pc]!;
-    const cls = op & CLASS_MASK;
-    if (
-      (cls === Class.JMP || cls === Class.JMP32) &&
-      (op & OP_MASK) !== JmpOp.CALL &&
-      (op & OP_MASK) !== JmpOp.EXIT
-    ) {
-      const off = (op & OP_MASK) === JmpOp.JA && cls === Class.JMP32 ? p.imm[pc]! : p.off[pc]!;
-      if (off < 0) return true;
+  /** Runs from `start` until frame `base` exits; returns r0. */
+  run(m: Machine, start: number, base: number): bigint {
+    const outer = m.callSubprogram;
+    m.callSubprogram = (target, args) =>
+      callSubprogram(m, target, args, () => this.run(m, target, m.depth));
+    const segments = this.segments;
+    const segmentOf = this.segmentOf;
+    let pc = start;
+    while (pc >= 0) {
+      const segment = segments[segmentOf[pc]!];
+      // Not a block start (outside the program, inside an lddw): only an unverified program
+      // gets here, and the interpreter fails on it the way it always does.
+      pc =
+        segment === undefined
+          ? this.interpretFrom(m, pc, base)
+          : segment(m, pc, base, this, kernels, VmError);
     }
-    if (op === LDDW) pc++;
+    m.callSubprogram = outer;
+    return m.reg(0);
   }
-  return false;
-}
 
-/**
- * The executor for a verified program: the JIT for small programs with loops that it
- * supports, else the interpreter (straight-line per-event programs run once per event, and
- * the interpreter is faster than not-yet-optimised generated code).
- */
-export function compileProgram(
-  program: DecodedProgram,
-  resolvePseudo?: PseudoResolver,
-): Executable {
-  const useJit = program.slots <= JIT_MAX_SLOTS && hasLoop(program) && jitSupports(program);
-  return useJit ? new JitProgram(program, resolvePseudo) : new Interpreter(program, resolvePseudo);
+  /** Called by generated code when a block would exceed the budget: the interpreter finishes
+   *  frame `base` from `pc` (registers, frames and count are in the Machine). */
+  interpretFrom(m: Machine, pc: number, base: number): number {
+    this.interpreter.run(m, pc, base);
+    return -1;
+  }
 }
 
 const L = (r: number) => `r${r}l`;
 const H = (r: number) => `r${r}h`;
+const ALL_REGS = Array.from({ length: 11 }, (_, r) => r);
 
-function generate(p: DecodedProgram, pseudo: (bigint | undefined)[]): string {
+function flush(rs: readonly number[]): string {
+  return rs.map((r) => `lo[${r}] = ${L(r)}; hi[${r}] = ${H(r)};`).join(' ');
+}
+
+function reload(rs: readonly number[]): string {
+  return rs.map((r) => `${L(r)} = lo[${r}]; ${H(r)} = hi[${r}];`).join(' ');
+}
+
+function slotsOf(p: DecodedProgram, pc: number): number {
+  return p.op[pc] === LDDW ? 2 : 1;
+}
+
+/** Jump target of the jump at `pc` (a JMP32 `ja` has its offset in imm). */
+function jumpTarget(p: DecodedProgram, pc: number): number {
+  const op = p.op[pc]!;
+  const long = (op & OP_MASK) === JmpOp.JA && (op & CLASS_MASK) === Class.JMP32;
+  return pc + 1 + (long ? p.imm[pc]! : p.off[pc]!);
+}
+
+function isJumpClass(op: number): boolean {
+  const cls = op & CLASS_MASK;
+  return cls === Class.JMP || cls === Class.JMP32;
+}
+
+/** First slots of basic blocks: 0, jump targets, and the slot after a jump, call or exit. */
+function blockLeaders(p: DecodedProgram): Set<number> {
   const leaders = new Set<number>([0]);
-  const next = (pc: number) => pc + (p.op[pc] === LDDW ? 2 : 1);
-  for (let pc = 0; pc < p.slots; pc = next(pc)) {
+  for (let pc = 0; pc < p.slots; pc += slotsOf(p, pc)) {
     const op = p.op[pc]!;
-    const cls = op & CLASS_MASK;
-    if (cls !== Class.JMP && cls !== Class.JMP32) continue;
+    if (!isJumpClass(op)) continue;
     const jop = op & OP_MASK;
-    if (jop === JmpOp.CALL || jop === JmpOp.EXIT) {
-      leaders.add(pc + 1);
+    leaders.add(pc + 1);
+    if (jop === JmpOp.CALL) {
+      if ((op & SOURCE_MASK) === Source.K && p.src[pc] === CallSrc.Local)
+        leaders.add(pc + 1 + p.imm[pc]!);
       continue;
     }
-    const off = jop === JmpOp.JA && cls === Class.JMP32 ? p.imm[pc]! : p.off[pc]!;
-    leaders.add(pc + 1 + off);
-    leaders.add(pc + 1);
+    if (jop !== JmpOp.EXIT) leaders.add(jumpTarget(p, pc));
   }
+  // Subprogram addresses (callbacks) start blocks too.
+  for (let pc = 0; pc < p.slots; pc += slotsOf(p, pc))
+    if (p.op[pc] === LDDW && p.src[pc] === PseudoSrc.Func) leaders.add(pc + 1 + p.imm[pc]!);
+  return leaders;
+}
+
+interface Block {
+  start: number;
+  /** Slots of its instructions, in order. */
+  insns: number[];
+}
+
+function generate(
+  p: DecodedProgram,
+  pseudo: readonly (bigint | undefined)[],
+): { sources: string[]; segmentOf: Int32Array } {
+  const leaders = blockLeaders(p);
+  const blocks: Block[] = [];
+  for (let pc = 0; pc < p.slots;) {
+    const block: Block = { start: pc, insns: [] };
+    // Long straight-line code is cut into blocks that fit a segment.
+    do {
+      block.insns.push(pc);
+      pc += slotsOf(p, pc);
+    } while (pc < p.slots && !leaders.has(pc) && block.insns.length < SEGMENT_SLOTS / 2);
+    blocks.push(block);
+  }
+  const segmentOf = new Int32Array(p.slots).fill(-1);
+  const segments: Block[][] = [];
+  let current: Block[] = [];
+  let size = 0;
+  for (const block of blocks) {
+    const slots = block.insns.length;
+    if (current.length > 0 && size + slots > SEGMENT_SLOTS) {
+      segments.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(block);
+    size += slots;
+  }
+  if (current.length > 0) segments.push(current);
+  segments.forEach((seg, i) => {
+    for (const block of seg) segmentOf[block.start] = i;
+  });
+  const sources = segments.map((seg, i) => generateSegment(p, pseudo, seg, i, segmentOf));
+  return { sources, segmentOf };
+}
+
+function generateSegment(
+  p: DecodedProgram,
+  pseudo: readonly (bigint | undefined)[],
+  blocks: Block[],
+  index: number,
+  segmentOf: Int32Array,
+): string {
   const out: string[] = [];
-  const regs = Array.from({ length: 11 }, (_, r) => r);
   out.push('const lo = m.lo, hi = m.hi, mem = m.memory, helpers = m.helpers;');
   out.push('const access = k.access, scratch = k.scratch;');
   out.push('const budget = Math.min(m.budget, 0x3fffffff);');
-  out.push(`let ${regs.map((r) => `${L(r)} = lo[${r}], ${H(r)} = hi[${r}]`).join(', ')};`);
-  out.push('let pc = 0, executed = 0, view, at, t;');
-  const flush = (rs: number[]) =>
-    rs.map((r) => `lo[${r}] = ${L(r)}; hi[${r}] = ${H(r)};`).join(' ');
-  const reload = (rs: number[]) =>
-    rs.map((r) => `${L(r)} = lo[${r}]; ${H(r)} = hi[${r}];`).join(' ');
-  const budgetFail = `{ m.executed = executed; throw new VmError(pc, 'instruction budget of ' + budget + ' exhausted'); }`;
+  out.push(`let ${ALL_REGS.map((r) => `${L(r)} = lo[${r}], ${H(r)} = hi[${r}]`).join(', ')};`);
+  out.push('let executed = m.executed, view, at, t;');
+  const leave = (target: string) =>
+    `{ ${flush(ALL_REGS)} m.executed = executed; return ${target}; }`;
+  const goto = (target: number) => {
+    if (target < 0 || target >= p.slots) return leave(`jit.interpretFrom(m, ${target}, base)`);
+    return segmentOf[target] === index ? `{ pc = ${target}; continue; }` : leave(`${target}`);
+  };
   out.push('for (;;) {');
   out.push('switch (pc) {');
-  // Instructions until the next leader are one block.
-  let pc = 0;
-  while (pc < p.slots) {
-    let end = next(pc);
-    let count = 1;
-    while (end < p.slots && !leaders.has(end)) {
-      end = next(end);
-      count++;
-    }
-    out.push(`case ${pc}: pc = ${pc}; if ((executed += ${count}) > budget) ${budgetFail}`);
-    for (let at = pc; at < end; at = next(at)) out.push(emit(p, at, pseudo, flush, reload));
-    pc = end;
-  }
-  out.push(`default: throw new VmError(pc, 'jump out of the program');`);
+  blocks.forEach((block, i) => {
+    const n = block.insns.length;
+    out.push(
+      `case ${block.start}: if (executed + ${n} > budget) ` +
+        `{ ${flush(ALL_REGS)} m.executed = executed; return jit.interpretFrom(m, ${block.start}, base); } ` +
+        `executed += ${n};`,
+    );
+    for (const at of block.insns) out.push(emit(p, at, pseudo, goto, leave));
+    const last = block.insns[n - 1]!;
+    const next = last + slotsOf(p, last);
+    const isLastOfSegment = i === blocks.length - 1;
+    if (isLastOfSegment && !endsFlow(p, last)) out.push(goto(next));
+  });
+  out.push(`default: ${leave('pc')}`);
   out.push('}');
   out.push('}');
   return out.join('\n');
+}
+
+/** True when control never falls through past the instruction at `pc`. */
+function endsFlow(p: DecodedProgram, pc: number): boolean {
+  const op = p.op[pc]!;
+  if (!isJumpClass(op)) return false;
+  const jop = op & OP_MASK;
+  return jop === JmpOp.JA || jop === JmpOp.EXIT;
 }
 
 function signExt(v: number): number {
@@ -162,9 +258,9 @@ function signExt(v: number): number {
 function emit(
   p: DecodedProgram,
   pc: number,
-  pseudo: (bigint | undefined)[],
-  flush: (rs: number[]) => string,
-  reload: (rs: number[]) => string,
+  pseudo: readonly (bigint | undefined)[],
+  goto: (target: number) => string,
+  leave: (target: string) => string,
 ): string {
   const op = p.op[pc]!;
   const d = p.dst[pc]!;
@@ -178,7 +274,7 @@ function emit(
   const bl = isX ? L(s) : `${imm}`;
   const bh = isX ? H(s) : `${signExt(imm)}`;
   const generic = (call: string, touched: number[], written: number[]) =>
-    `pc = ${pc}; ${flush(touched)} ${call}; ${reload(written)}`;
+    `${flush(touched)} ${call}; ${reload(written)}`;
   switch (cls) {
     case Class.ALU64: {
       const aop = op & OP_MASK;
@@ -234,19 +330,17 @@ function emit(
     case Class.JMP:
     case Class.JMP32: {
       const jop = op & OP_MASK;
-      if (jop === JmpOp.JA) return `pc = ${pc + 1 + (cls === Class.JMP32 ? imm : off)}; continue;`;
+      if (jop === JmpOp.JA) return goto(jumpTarget(p, pc));
       if (jop === JmpOp.EXIT)
-        return `m.executed = executed; lo[0] = r0l; hi[0] = r0h; return m.reg(0);`;
-      if (jop === JmpOp.CALL) {
-        const args = [1, 2, 3, 4, 5];
         return (
-          `pc = ${pc}; ${flush(args)} t = helpers[${imm}]; if (!t) throw new VmError(${pc}, 'unknown helper ${imm}'); ` +
-          `m.executed = executed; m.setReg(0, t(m)); r0l = lo[0]; r0h = hi[0]; ` +
-          args.map((r) => `${L(r)} = 0; ${H(r)} = 0;`).join(' ')
+          `if (m.depth === base) { lo[0] = r0l; hi[0] = r0h; m.executed = executed; return -1; } ` +
+          `t = --m.depth; ` +
+          [6, 7, 8, 9].map((r) => `${H(r)} = m.saved.pop(); ${L(r)} = m.saved.pop();`).join(' ') +
+          ` r10l = ${STACK_SIZE} - ${FRAME_SIZE} * t; r10h = ${(REGION_HI_BASE + STACK_REGION) | 0}; ` +
+          leave('m.retPc.pop()')
         );
-      }
-      const target = pc + 1 + off;
-      return `if (${condition(jop, cls === Class.JMP32, dl, dh, bl, bh)}) { pc = ${target}; continue; }`;
+      if (jop === JmpOp.CALL) return emitCall(p, pc, goto);
+      return `if (${condition(jop, cls === Class.JMP32, dl, dh, bl, bh)}) ${goto(jumpTarget(p, pc))}`;
     }
     case Class.LDX: {
       const size = accessSize(op);
@@ -299,6 +393,7 @@ function emit(
       return `view = access(mem, ${pc}, ${dl}, ${dh}, ${off}, ${size}, true); at = scratch[0]; ${store}`;
     }
     case Class.LD: {
+      if (op !== LDDW) return `throw new VmError(${pc}, 'legacy packet access is not supported');`;
       const value = pseudo[pc];
       if (value !== undefined) {
         const v = BigInt.asUintN(64, value);
@@ -307,7 +402,40 @@ function emit(
       return `${dl} = ${imm}; ${dh} = ${p.immHi[pc]!};`;
     }
   }
-  return `throw new VmError(${pc}, 'unsupported instruction');`;
+  return `throw new VmError(${pc}, 'unknown instruction class');`;
+}
+
+/** A helper call (r1-r5 handed over in the Machine, r0 back), callx, or a bpf-to-bpf call. */
+function emitCall(p: DecodedProgram, pc: number, goto: (target: number) => string): string {
+  const op = p.op[pc]!;
+  const d = p.dst[pc]!;
+  const src = p.src[pc]!;
+  const imm = p.imm[pc]!;
+  const isX = (op & SOURCE_MASK) === Source.X;
+  if (!isX && src === CallSrc.Local) {
+    // Save r6-r9 as the interpreter does (lo, hi from r9 down) and enter a new frame.
+    return (
+      `if (m.depth + 1 >= ${MAX_FRAMES}) throw new VmError(${pc}, 'too many nested calls'); ` +
+      `m.retPc.push(${pc + 1}); ` +
+      [9, 8, 7, 6].map((r) => `m.saved.push(${L(r)}); m.saved.push(${H(r)});`).join(' ') +
+      ` t = ++m.depth; r10l = ${STACK_SIZE} - ${FRAME_SIZE} * t; r10h = ${(REGION_HI_BASE + STACK_REGION) | 0}; ` +
+      goto(pc + 1 + imm)
+    );
+  }
+  let lookup: string;
+  if (isX)
+    lookup =
+      `if (${H(d)} !== 0) throw new VmError(${pc}, 'callx target out of range'); ` +
+      `t = helpers[${L(d)} >>> 0]; if (!t) throw new VmError(${pc}, 'unknown helper ' + (${L(d)} >>> 0));`;
+  else if (src === CallSrc.Helper)
+    lookup = `t = helpers[${imm}]; if (!t) throw new VmError(${pc}, 'unknown helper ${imm}');`;
+  else return `throw new VmError(${pc}, 'kfunc calls are not supported');`;
+  const args = [1, 2, 3, 4, 5];
+  return (
+    `${lookup} ${flush(args)} m.executed = executed; m.setReg(0, t(m)); executed = m.executed; ` +
+    `r0l = lo[0]; r0h = hi[0]; ` +
+    args.map((r) => `${L(r)} = 0; ${H(r)} = 0;`).join(' ')
+  );
 }
 
 function shift64(op: number, dl: string, dh: string, n: number): string {

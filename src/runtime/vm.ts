@@ -58,6 +58,12 @@ export class Machine {
   readonly memory = new AddressSpace();
   /** Instructions executed by the last run. */
   executed = 0;
+  /** Call frames below the current one (0 in the main program), their return slots and the
+   *  r6-r9 they saved (lo, hi pairs from r9 down): shared by both executors, so that the
+   *  JIT can hand a frame to the interpreter in the middle of a run. */
+  depth = 0;
+  readonly retPc: number[] = [];
+  readonly saved: number[] = [];
   /** Set by the running program: calls its subprogram at `pc` with r1..r5 = args on a new
    *  stack frame and returns its r0, keeping the caller's r6-r10 (for callback helpers). */
   callSubprogram?: (pc: number, args: bigint[]) => bigint;
@@ -86,7 +92,11 @@ export class Machine {
     this.lo.fill(0);
     this.hi.fill(0);
     this.memory.reset();
-    this.setReg(10, regionAddress(STACK_REGION, STACK_SIZE));
+    this.lo[10] = STACK_SIZE;
+    this.hi[10] = REGION_HI_BASE + STACK_REGION;
+    this.depth = 0;
+    this.retPc.length = 0;
+    this.saved.length = 0;
   }
 }
 
@@ -154,7 +164,7 @@ export type PseudoResolver = (src: number, imm: number, immHi: number) => bigint
 /** The interpreter. */
 export class Interpreter implements Executable {
   /** Values of lddw pseudo forms, resolved once (undefined entries are plain constants). */
-  private readonly pseudo: (bigint | undefined)[];
+  readonly pseudo: (bigint | undefined)[];
 
   constructor(
     readonly program: DecodedProgram,
@@ -175,11 +185,17 @@ export class Interpreter implements Executable {
 
   execute(m: Machine): bigint {
     m.executed = 0;
+    m.depth = 0;
+    m.retPc.length = 0;
+    m.saved.length = 0;
     return this.run(m, 0, 0);
   }
 
-  /** Runs from `start` on frame `base` until that frame exits. */
-  private run(m: Machine, start: number, base: number): bigint {
+  /**
+   * Runs from `start` (with the Machine's registers, frames and instruction count) until
+   * frame `base` exits; returns r0.
+   */
+  run(m: Machine, start: number, base: number): bigint {
     const { op: OP, dst: DST, src: SRC, off: OFF, imm: IMM, immHi: IMMHI, slots } = this.program;
     const lo = m.lo;
     const hi = m.hi;
@@ -189,22 +205,12 @@ export class Interpreter implements Executable {
     const pseudo = this.pseudo;
     let pc = start;
     let executed = m.executed;
-    // Call frames: return pc and saved r6-r9 of each caller.
-    const retPc: number[] = [];
-    const saved: number[] = [];
-    let depth = base;
+    const retPc = m.retPc;
+    const saved = m.saved;
+    let depth = m.depth;
     const outer = m.callSubprogram;
-    m.callSubprogram = (target, args) => {
-      if (depth + 1 >= MAX_FRAMES) throw new VmError(target, 'too many nested calls');
-      const keep = [6, 7, 8, 9, 10].map((r) => m.reg(r));
-      args.forEach((v, i) => m.setReg(i + 1, v));
-      m.setReg(10, regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * (depth + 1)));
-      m.executed = executed;
-      const r0 = this.run(m, target, depth + 1);
-      executed = m.executed;
-      keep.forEach((v, i) => m.setReg(i + 6, v));
-      return r0;
-    };
+    m.callSubprogram = (target, args) =>
+      callSubprogram(m, target, args, () => this.run(m, target, m.depth));
     for (;;) {
       if (pc >= slots || pc < 0) throw new VmError(pc, 'jump out of the program');
       if (++executed > budget) {
@@ -387,7 +393,7 @@ export class Interpreter implements Executable {
               m.callSubprogram = outer;
               return m.reg(0);
             }
-            depth--;
+            m.depth = --depth;
             for (let r = 6; r <= 9; r++) {
               hi[r] = saved.pop()!;
               lo[r] = saved.pop()!;
@@ -405,7 +411,7 @@ export class Interpreter implements Executable {
                 saved.push(lo[r]!);
                 saved.push(hi[r]!);
               }
-              depth++;
+              m.depth = ++depth;
               m.setReg(10, regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * depth));
               pc += IMM[pc]! + 1;
               break;
@@ -522,6 +528,30 @@ export class Interpreter implements Executable {
         }
       }
     }
+  }
+}
+
+/**
+ * A callback helper's call of the subprogram at `target`: r1..r5 = args on a new stack frame,
+ * `run` runs it until it exits; the caller's r6-r10 and frame depth are kept.
+ */
+export function callSubprogram(
+  m: Machine,
+  target: number,
+  args: readonly bigint[],
+  run: () => bigint,
+): bigint {
+  const depth = m.depth;
+  if (depth + 1 >= MAX_FRAMES) throw new VmError(target, 'too many nested calls');
+  const keep = [6, 7, 8, 9, 10].map((r) => m.reg(r));
+  args.forEach((v, i) => m.setReg(i + 1, v));
+  m.setReg(10, regionAddress(STACK_REGION, STACK_SIZE - FRAME_SIZE * (depth + 1)));
+  m.depth = depth + 1;
+  try {
+    return run();
+  } finally {
+    m.depth = depth;
+    keep.forEach((v, i) => m.setReg(i + 6, v));
   }
 }
 
