@@ -39,8 +39,7 @@ function corpusScripts(): { name: string; source: string; params: string[] }[] {
 }
 
 type Outcome =
-  | { r0: bigint; records: string[]; printk: number }
-  | { error: string; records: string[] };
+  { r0: bigint; records: string[]; printk: number } | { error: string; records: string[] };
 
 function invoke(rt: Runtime, probeIndex: number, event: Event): Outcome {
   try {
@@ -80,8 +79,7 @@ function lockstep(source: string, params: string[]): number {
     const expected = invoke(reference, probeIndex, event);
     const actual = invoke(jit, probeIndex, event);
     expect(actual, `probe ${probeIndex} on ${event.probe}`).toEqual(expected);
-    if ('r0' in expected)
-      expect(jit.lastInstructionCount).toBe(reference.lastInstructionCount);
+    if ('r0' in expected) expect(jit.lastInstructionCount).toBe(reference.lastInstructionCount);
     compared++;
   };
   const special = (provider: 'BEGIN' | 'END', ts: bigint) => {
