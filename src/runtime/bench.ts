@@ -34,7 +34,7 @@ export function loopProgram(iterations: number) {
 
 /**
  * Runs the loop benchmark (`iterations` × 9 instructions per run) on the JIT (what the
- * Runtime uses for a small program with a loop) or on the interpreter.
+ * Runtime uses) or on the reference interpreter.
  */
 export function runBench(
   iterations = 1_000_000,
@@ -50,11 +50,6 @@ export function runBench(
     : measure('interpreter loop', new Interpreter(decoded), repeats);
 }
 
-/** Both executors' results. */
-export function runBenchAll(iterations = 1_000_000, repeats = 5): BenchResult[] {
-  return [runBench(iterations, repeats, 'interpreter'), runBench(iterations, repeats, 'jit')];
-}
-
 function measure(name: string, program: Executable, repeats: number): BenchResult {
   const machine = new Machine([], Number.MAX_SAFE_INTEGER);
   let best = Infinity;
@@ -68,9 +63,4 @@ function measure(name: string, program: Executable, repeats: number): BenchResul
     best = Math.min(best, ns / executed);
   }
   return { name, instructions: executed, nsPerInstruction: best };
-}
-
-/** One line per result, e.g. `vm interpreter loop: 4.10 ns/insn (9000005 insns)`. */
-export function formatBench(r: BenchResult): string {
-  return `vm ${r.name}: ${r.nsPerInstruction.toFixed(2)} ns/insn (${r.instructions} insns)`;
 }
