@@ -6,8 +6,18 @@ import { BPF_F_CURRENT_CPU, Helper } from '../../compiler/isa/helpers';
 import { BpfMapType } from '../../compiler/program';
 import type { Event } from '../../probes/event';
 import { PT_REGS } from '../../probes/event';
-import { E2BIG, EFAULT, EINVAL, EmulatedMap, MapSet, OutputMap, StackTraceMap } from './maps';
-import { resolveEventMemory, type Resolved } from './memory';
+import {
+  BPF_EXIST,
+  E2BIG,
+  EFAULT,
+  EINVAL,
+  EmulatedMap,
+  HashMap,
+  MapSet,
+  OutputMap,
+  StackTraceMap,
+} from './maps';
+import { REGION_HI_BASE, resolveEventMemory, type Resolved } from './memory';
 import type { HelperSpec } from './verifier';
 import { funcTarget, type HelperFn, type Machine } from './vm';
 
@@ -177,6 +187,47 @@ export class HelperEnv {
     if (!this.event) throw new Error('helper called outside a program run');
     return this.event;
   }
+
+  private readonly comms = new Map<string, Uint8Array>();
+
+  /** A task name's bytes (at most 15), encoded once per distinct name. */
+  commBytes(comm: string): Uint8Array {
+    let bytes = this.comms.get(comm);
+    if (bytes === undefined) {
+      bytes = Buffer.from(comm, 'utf8').subarray(0, 15);
+      if (this.comms.size >= 4096) this.comms.clear();
+      this.comms.set(comm, bytes);
+    }
+    return bytes;
+  }
+}
+
+/** Sets r0 from a 32-bit unsigned low half and a high half, without BigInt. */
+function setR0(m: Machine, lo: number, hi: number): undefined {
+  m.lo[0] = lo;
+  m.hi[0] = hi;
+  return undefined;
+}
+
+/** The map a register (lo, hi) points to (lddw src=1 values). */
+function mapAt(env: HelperEnv, lo: number, hi: number): EmulatedMap {
+  const map = hi === (MAP_PTR_HI | 0) ? env.maps.get(lo >>> 0) : undefined;
+  if (!map)
+    throw new Error(
+      `not a map pointer: 0x${(hi >>> 0).toString(16)}${(lo >>> 0).toString(16).padStart(8, '0')}`,
+    );
+  return map;
+}
+
+/** The region holding the `size` bytes register `r` points to; its offset in m.memory.offset
+ *  (already verified, so a miss is a VM bug). */
+function argRegion(m: Machine, r: number, size: number, write: boolean): number {
+  const region = m.memory.locate(m.lo[r]!, m.hi[r]!, size, write);
+  if (region < 0)
+    throw new Error(
+      `helper ${write ? 'destination' : 'argument'} points outside program memory: 0x${m.reg(r).toString(16)}`,
+    );
+  return region;
 }
 
 function mapOf(env: HelperEnv, pointer: bigint): EmulatedMap {
@@ -292,7 +343,7 @@ function formatPrintk(m: Machine, env: HelperEnv, format: string, args: bigint[]
   });
 }
 
-type EnvHelper = (m: Machine, env: HelperEnv) => bigint;
+type EnvHelper = (m: Machine, env: HelperEnv) => bigint | undefined;
 
 const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
   [
@@ -322,18 +373,37 @@ const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
   [
     Helper.map_lookup_elem,
     (m, env) => {
-      const map = mapOf(env, m.reg(1));
-      const value = map.lookup(readArg(m, m.reg(2), map.def.keySize), env.current.cpu);
-      return value ? m.memory.addressOf(value, true) : 0n;
+      const map = mapAt(env, m.lo[1]!, m.hi[1]!);
+      const region = argRegion(m, 2, map.def.keySize, false);
+      const value = map.lookupAt(m.memory.bytes[region]!, m.memory.offset, env.current.cpu);
+      if (!value) return setR0(m, 0, 0);
+      return setR0(m, 0, REGION_HI_BASE + m.memory.expose(value, true));
     },
   ],
   [
     Helper.map_update_elem,
     (m, env) => {
-      const map = mapOf(env, m.reg(1));
-      const key = readArg(m, m.reg(2), map.def.keySize);
-      const value = readArg(m, m.reg(3), map.def.valueSize);
-      const result = map.update(key, value, m.reg(4), env.current.cpu);
+      const map = mapAt(env, m.lo[1]!, m.hi[1]!);
+      const mem = m.memory;
+      const keyRegion = argRegion(m, 2, map.def.keySize, false);
+      const keyOffset = mem.offset;
+      const valueRegion = argRegion(m, 3, map.def.valueSize, false);
+      const result =
+        map instanceof HashMap && m.hi[4] === 0 && m.lo[4]! >>> 0 <= Number(BPF_EXIST)
+          ? map.updateAt(
+              mem.bytes[keyRegion]!,
+              keyOffset,
+              mem.bytes[valueRegion]!,
+              mem.offset,
+              m.lo[4]!,
+              env.current.cpu,
+            )
+          : map.update(
+              readArg(m, m.reg(2), map.def.keySize),
+              readArg(m, m.reg(3), map.def.valueSize),
+              m.reg(4),
+              env.current.cpu,
+            );
       if (
         result === -E2BIG &&
         map.def.bpfType !== BpfMapType.Array &&
@@ -342,7 +412,7 @@ const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
         env.mapFull.set(map.def.id, (env.mapFull.get(map.def.id) ?? 0) + 1);
         env.onMapFull?.(map.def.id);
       }
-      return BigInt(result);
+      return setR0(m, result, result >> 31);
     },
   ],
   [
@@ -373,19 +443,21 @@ const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
     },
   ],
   [Helper.get_prandom_u32, (_m, env) => u32(env.nextRandom())],
-  [Helper.get_smp_processor_id, (_m, env) => u32(env.current.cpu)],
+  [Helper.get_smp_processor_id, (m, env) => setR0(m, env.current.cpu, 0)],
   [Helper.get_numa_node_id, () => 0n],
-  [Helper.get_current_pid_tgid, (_m, env) => (u32(env.current.pid) << 32n) | u32(env.current.tid)],
-  [Helper.get_current_uid_gid, (_m, env) => (u32(env.current.gid) << 32n) | u32(env.current.uid)],
+  [Helper.get_current_pid_tgid, (m, env) => setR0(m, env.current.tid, env.current.pid)],
+  [Helper.get_current_uid_gid, (m, env) => setR0(m, env.current.uid, env.current.gid)],
   [
     Helper.get_current_comm,
     (m, env) => {
-      const size = Number(m.reg(2));
-      const dst = writeArg(m, m.reg(1), size);
-      const comm = Buffer.from(env.current.comm, 'utf8').subarray(0, Math.min(15, size - 1));
-      dst.fill(0);
-      dst.set(comm);
-      return 0n;
+      const size = m.lo[2]! >>> 0;
+      const region = argRegion(m, 1, size, true);
+      const dst = m.memory.bytes[region]!;
+      const at = m.memory.offset;
+      const comm = env.commBytes(env.current.comm);
+      dst.fill(0, at, at + size);
+      dst.set(comm.length < size ? comm : comm.subarray(0, Math.max(0, size - 1)), at);
+      return setR0(m, 0, 0);
     },
   ],
   [Helper.get_current_cgroup_id, (_m, env) => env.current.cgroup ?? 1n],
@@ -412,8 +484,10 @@ const IMPLEMENTATIONS: [Helper, EnvHelper][] = [
       const flags = m.reg(3);
       if (!(map instanceof OutputMap)) return BigInt(-EINVAL);
       if (flags !== BPF_F_CURRENT_CPU && flags !== BigInt(env.current.cpu)) return BigInt(-EINVAL);
-      map.output(readArg(m, m.reg(4), Number(m.reg(5))));
-      return 0n;
+      const size = m.lo[5]! >>> 0;
+      const region = argRegion(m, 4, size, false);
+      map.outputAt(m.memory.bytes[region]!, m.memory.offset, size);
+      return setR0(m, 0, 0);
     },
   ],
   [

@@ -7,7 +7,7 @@ import type { CompiledProbe, Program } from '../../compiler/program';
 import { PT_REGS, type Event } from '../../probes/event';
 import { HELPER_SPECS, HelperEnv, createHelpers, mapPointer } from './helpers';
 import { MapSet, StackTraceMap, type MapEntry } from './maps';
-import { CTX_REGION, regionAddress } from './memory';
+import { CTX_REGION, REGION_HI_BASE } from './memory';
 import { JitProgram } from './jit';
 import { VerifierError, verify } from './verifier';
 import {
@@ -113,8 +113,9 @@ export class Runtime {
     this.maps.ensureCpu(event.cpu);
     const m = this.machine;
     m.reset();
-    m.memory.set(CTX_REGION, event.ctx, false);
-    m.setReg(1, regionAddress(CTX_REGION));
+    m.memory.setFixed(CTX_REGION, event.ctx, false);
+    m.lo[1] = 0;
+    m.hi[1] = REGION_HI_BASE + CTX_REGION;
     this.env.event = event;
     try {
       return program.execute(m);

@@ -215,7 +215,7 @@ function generateSegment(
   out.push('const access = k.access, scratch = k.scratch;');
   out.push('const budget = Math.min(m.budget, 0x3fffffff);');
   out.push(`let ${ALL_REGS.map((r) => `${L(r)} = lo[${r}], ${H(r)} = hi[${r}]`).join(', ')};`);
-  out.push('let executed = m.executed, view, at, t;');
+  out.push('let executed = m.executed, view, at, t, helper, ret;');
   const leave = (target: string) =>
     `{ ${flush(ALL_REGS)} m.executed = executed; return ${target}; }`;
   const goto = (target: number) => {
@@ -426,13 +426,13 @@ function emitCall(p: DecodedProgram, pc: number, goto: (target: number) => strin
   if (isX)
     lookup =
       `if (${H(d)} !== 0) throw new VmError(${pc}, 'callx target out of range'); ` +
-      `t = helpers[${L(d)} >>> 0]; if (!t) throw new VmError(${pc}, 'unknown helper ' + (${L(d)} >>> 0));`;
+      `helper = helpers[${L(d)} >>> 0]; if (!helper) throw new VmError(${pc}, 'unknown helper ' + (${L(d)} >>> 0));`;
   else if (src === CallSrc.Helper)
-    lookup = `t = helpers[${imm}]; if (!t) throw new VmError(${pc}, 'unknown helper ${imm}');`;
+    lookup = `helper = helpers[${imm}]; if (!helper) throw new VmError(${pc}, 'unknown helper ${imm}');`;
   else return `throw new VmError(${pc}, 'kfunc calls are not supported');`;
   const args = [1, 2, 3, 4, 5];
   return (
-    `${lookup} ${flush(args)} m.executed = executed; m.setReg(0, t(m)); executed = m.executed; ` +
+    `${lookup} ${flush(args)} m.executed = executed; ret = helper(m); if (ret !== undefined) m.setReg(0, ret); executed = m.executed; ` +
     `r0l = lo[0]; r0h = hi[0]; ` +
     args.map((r) => `${L(r)} = 0; ${H(r)} = 0;`).join(' ')
   );

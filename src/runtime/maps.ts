@@ -3,6 +3,7 @@
 // stack trace storage. Map ids are MapDef.id (compiler/program.ts).
 
 import { BpfMapType, type MapDef } from '../../compiler/program';
+import { Exposed } from './memory';
 
 export const BPF_ANY = 0n;
 export const BPF_NOEXIST = 1n;
@@ -20,10 +21,16 @@ export interface MapEntry {
   values: Uint8Array[];
 }
 
-function keyString(key: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < key.length; i++) s += String.fromCharCode(key[i]!);
-  return s;
+/** FNV-1a over `size` bytes of `bytes` from `offset`. */
+function hashBytes(bytes: Uint8Array, offset: number, size: number): number {
+  let h = 0x811c9dc5;
+  for (let i = offset, end = offset + size; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h;
+}
+
+function sameBytes(key: Uint8Array, bytes: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < key.length; i++) if (key[i] !== bytes[offset + i]) return false;
+  return true;
 }
 
 /** A map the VM's helpers operate on. Values are stored in place; lookups return views. */
@@ -35,6 +42,14 @@ export abstract class EmulatedMap {
     );
   }
   abstract lookup(key: Uint8Array, cpu: number): Uint8Array | undefined;
+  /**
+   * The value for the key at `bytes[offset..offset+keySize)`, exposed to programs without
+   * allocating (helpers' hot path). Maps whose values are not stored build one each time.
+   */
+  lookupAt(bytes: Uint8Array, offset: number, cpu: number): Exposed | undefined {
+    const value = this.lookup(bytes.subarray(offset, offset + this.def.keySize), cpu);
+    return value && new Exposed(value);
+  }
   /** Returns 0 or a negative errno, as bpf_map_update_elem does. */
   abstract update(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): number;
   abstract delete(key: Uint8Array): number;
@@ -52,8 +67,22 @@ function checkFlags(flags: bigint): number {
   return flags > BPF_EXIST ? -EINVAL : 0;
 }
 
+/** A hash map entry: its values (one per CPU for per-CPU maps) and their exposed forms. */
+interface HashEntry extends MapEntry {
+  hash: number;
+  exposed: Exposed[];
+  /** The next entry whose key has the same hash. */
+  next: HashEntry | undefined;
+}
+
+/**
+ * Hash maps, hashed by the key bytes themselves (no per-lookup allocation). `order` keeps
+ * insertion order (and recency for LRU maps), as the kernel's iteration does not matter
+ * but printing and eviction need one.
+ */
 class HashMap extends EmulatedMap {
-  protected readonly table = new Map<string, MapEntry>();
+  private readonly buckets = new Map<number, HashEntry>();
+  private readonly order = new Set<HashEntry>();
   constructor(
     def: MapDef,
     protected ncpus: number,
@@ -62,68 +91,131 @@ class HashMap extends EmulatedMap {
     super(def);
   }
 
-  private touch(k: string, e: MapEntry): void {
+  private find(bytes: Uint8Array, offset: number, hash: number): HashEntry | undefined {
+    for (let e = this.buckets.get(hash); e; e = e.next)
+      if (sameBytes(e.key, bytes, offset)) return e;
+    return undefined;
+  }
+
+  private touch(e: HashEntry): void {
     if (!this.lru) return;
-    this.table.delete(k);
-    this.table.set(k, e);
+    this.order.delete(e);
+    this.order.add(e);
+  }
+
+  private keySize(key: Uint8Array): number {
+    return Math.min(key.length, this.def.keySize);
   }
 
   lookup(key: Uint8Array, cpu: number): Uint8Array | undefined {
-    const k = keyString(key);
-    const e = this.table.get(k);
+    return this.lookupAt(key, 0, cpu)?.bytes;
+  }
+
+  override lookupAt(bytes: Uint8Array, offset: number, cpu: number): Exposed | undefined {
+    const size = this.def.keySize;
+    const e = this.find(bytes, offset, hashBytes(bytes, offset, size));
     if (!e) return undefined;
-    this.touch(k, e);
-    return e.values[this.perCpu ? cpu : 0];
+    this.touch(e);
+    return e.exposed[this.perCpu ? cpu : 0];
   }
 
   update(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): number {
     const bad = checkFlags(flags);
     if (bad) return bad;
-    const k = keyString(key);
-    const e = this.table.get(k);
+    return this.updateAt(key, 0, value, 0, Number(flags), cpu);
+  }
+
+  /** update() with the key and value at offsets and flags already known to be ≤ BPF_EXIST. */
+  updateAt(
+    keyBytes: Uint8Array,
+    keyOffset: number,
+    valueBytes: Uint8Array,
+    valueOffset: number,
+    flags: number,
+    cpu: number,
+  ): number {
+    const keySize = Math.min(this.def.keySize, keyBytes.length - keyOffset);
+    const hash = hashBytes(keyBytes, keyOffset, keySize);
+    const e = this.find(keyBytes, keyOffset, hash);
+    const valueSize = Math.min(this.def.valueSize, valueBytes.length - valueOffset);
     if (e) {
-      if (flags === BPF_NOEXIST) return -EEXIST;
-      e.values[this.perCpu ? cpu : 0]!.set(value.subarray(0, this.def.valueSize));
-      this.touch(k, e);
+      if (flags === Number(BPF_NOEXIST)) return -EEXIST;
+      e.values[this.perCpu ? cpu : 0]!.set(
+        valueBytes.subarray(valueOffset, valueOffset + valueSize),
+      );
+      this.touch(e);
       return 0;
     }
-    if (flags === BPF_EXIST) return -ENOENT;
-    if (this.table.size >= this.def.maxEntries) {
+    if (flags === Number(BPF_EXIST)) return -ENOENT;
+    if (this.order.size >= this.def.maxEntries) {
       if (!this.lru) return -E2BIG;
-      const oldest = this.table.keys().next();
-      if (!oldest.done) this.table.delete(oldest.value);
+      const oldest = this.order.values().next();
+      if (!oldest.done) this.remove(oldest.value);
     }
     const count = this.perCpu ? this.ncpus : 1;
     const values: Uint8Array[] = [];
     for (let c = 0; c < count; c++) values.push(new Uint8Array(this.def.valueSize));
-    values[this.perCpu ? cpu : 0]!.set(value.subarray(0, this.def.valueSize));
-    this.table.set(k, { key: key.slice(0, this.def.keySize), values });
+    values[this.perCpu ? cpu : 0]!.set(valueBytes.subarray(valueOffset, valueOffset + valueSize));
+    const entry: HashEntry = {
+      key: keyBytes.slice(keyOffset, keyOffset + keySize),
+      values,
+      exposed: values.map((v) => new Exposed(v)),
+      hash,
+      next: this.buckets.get(hash),
+    };
+    this.buckets.set(hash, entry);
+    this.order.add(entry);
     return 0;
   }
 
+  private remove(e: HashEntry): void {
+    this.order.delete(e);
+    let head = this.buckets.get(e.hash);
+    if (head === e) {
+      if (e.next) this.buckets.set(e.hash, e.next);
+      else this.buckets.delete(e.hash);
+      return;
+    }
+    for (; head; head = head.next)
+      if (head.next === e) {
+        head.next = e.next;
+        return;
+      }
+  }
+
   delete(key: Uint8Array): number {
-    return this.table.delete(keyString(key)) ? 0 : -ENOENT;
+    const size = this.keySize(key);
+    const e = this.find(key, 0, hashBytes(key, 0, size));
+    if (!e) return -ENOENT;
+    this.remove(e);
+    return 0;
   }
 
   entries(): MapEntry[] {
-    return [...this.table.values()];
+    return [...this.order];
   }
 
   clear(): void {
-    this.table.clear();
+    this.buckets.clear();
+    this.order.clear();
   }
 
   growCpus(ncpus: number): void {
     if (!this.perCpu || ncpus <= this.ncpus) return;
-    for (const e of this.table.values())
-      while (e.values.length < ncpus) e.values.push(new Uint8Array(this.def.valueSize));
+    for (const e of this.order)
+      while (e.values.length < ncpus) {
+        const value = new Uint8Array(this.def.valueSize);
+        e.values.push(value);
+        e.exposed.push(new Exposed(value));
+      }
     this.ncpus = ncpus;
   }
 }
 
 class ArrayMap extends EmulatedMap {
-  /** values[index][cpu] */
+  /** values[index][cpu], and their exposed forms */
   private readonly values: Uint8Array[][] = [];
+  private readonly exposed: Exposed[][] = [];
   constructor(def: MapDef, ncpus: number) {
     super(def);
     const count = this.perCpu ? ncpus : 1;
@@ -131,18 +223,29 @@ class ArrayMap extends EmulatedMap {
       const row: Uint8Array[] = [];
       for (let c = 0; c < count; c++) row.push(new Uint8Array(def.valueSize));
       this.values.push(row);
+      this.exposed.push(row.map((v) => new Exposed(v)));
     }
   }
 
-  private index(key: Uint8Array): number | undefined {
-    if (key.length < 4) return undefined;
-    const i = new DataView(key.buffer, key.byteOffset, 4).getUint32(0, true);
+  private index(key: Uint8Array, offset = 0): number | undefined {
+    if (key.length < offset + 4) return undefined;
+    const i =
+      (key[offset]! |
+        (key[offset + 1]! << 8) |
+        (key[offset + 2]! << 16) |
+        (key[offset + 3]! << 24)) >>>
+      0;
     return i < this.def.maxEntries ? i : undefined;
   }
 
   lookup(key: Uint8Array, cpu: number): Uint8Array | undefined {
     const i = this.index(key);
     return i === undefined ? undefined : this.values[i]![this.perCpu ? cpu : 0];
+  }
+
+  override lookupAt(bytes: Uint8Array, offset: number, cpu: number): Exposed | undefined {
+    const i = this.index(bytes, offset);
+    return i === undefined ? undefined : this.exposed[i]![this.perCpu ? cpu : 0];
   }
 
   update(key: Uint8Array, value: Uint8Array, flags: bigint, cpu: number): number {
@@ -173,8 +276,13 @@ class ArrayMap extends EmulatedMap {
 
   growCpus(ncpus: number): void {
     if (!this.perCpu) return;
-    for (const row of this.values)
-      while (row.length < ncpus) row.push(new Uint8Array(this.def.valueSize));
+    this.values.forEach((row, i) => {
+      while (row.length < ncpus) {
+        const value = new Uint8Array(this.def.valueSize);
+        row.push(value);
+        this.exposed[i]!.push(new Exposed(value));
+      }
+    });
   }
 }
 
@@ -188,6 +296,10 @@ class OutputMap extends EmulatedMap {
   }
   output(data: Uint8Array): void {
     this.sink.push(data.slice());
+  }
+  /** Appends a copy of `bytes[offset..offset+size)`. */
+  outputAt(bytes: Uint8Array, offset: number, size: number): void {
+    this.sink.push(bytes.slice(offset, offset + size));
   }
   lookup(): undefined {
     return undefined;

@@ -29,13 +29,43 @@ export interface Resolved {
   offset: number;
 }
 
+let lastEpoch = 0;
+
+/**
+ * Memory that helpers hand to programs again and again (map values): its bytes, one view,
+ * and the region it has in the current run, so that exposing it costs no allocation.
+ */
+export class Exposed {
+  readonly view: DataView;
+  /** Region in the run whose epoch is `epoch`. */
+  region = -1;
+  epoch = -1;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+}
+
 /** The regions of one program run. Region bytes are views of their owners' storage. */
 export class AddressSpace {
   readonly bytes: Uint8Array[] = [];
   readonly views: DataView[] = [];
   readonly writable: boolean[] = [];
   count = 0;
+  /** Offset in its region of the last address `locate` found. */
+  offset = 0;
+  /** Names this run, unique across address spaces: an Exposed from another epoch has no
+   *  region here. */
+  private epoch = ++lastEpoch;
   private readonly index = new Map<Uint8Array, number>();
+
+  /** Sets a fixed region (the stack, the context) whose bytes `addressOf` never looks up. */
+  setFixed(i: number, bytes: Uint8Array, writable: boolean): void {
+    if (this.bytes[i] === bytes) return;
+    this.bytes[i] = bytes;
+    this.views[i] = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.writable[i] = writable;
+    if (i >= this.count) this.count = i + 1;
+  }
 
   /** Sets region `i` (stack and ctx are fixed slots). */
   set(i: number, bytes: Uint8Array, writable: boolean): void {
@@ -58,13 +88,27 @@ export class AddressSpace {
     return regionAddress(i, offset);
   }
 
+  /** The region of `x` in this run, added if it has none yet (its address is region << 32). */
+  expose(x: Exposed, writable: boolean): number {
+    if (x.epoch === this.epoch) return x.region;
+    const i = this.count++;
+    this.bytes[i] = x.bytes;
+    this.views[i] = x.view;
+    this.writable[i] = writable;
+    x.region = i;
+    x.epoch = this.epoch;
+    return i;
+  }
+
   /** Drops dynamic regions (called at the start of each run). */
   reset(): void {
+    if (this.count === FIRST_DYNAMIC_REGION) return;
     for (let i = FIRST_DYNAMIC_REGION; i < this.count; i++) this.index.delete(this.bytes[i]!);
     this.bytes.length = FIRST_DYNAMIC_REGION;
     this.views.length = FIRST_DYNAMIC_REGION;
     this.writable.length = FIRST_DYNAMIC_REGION;
     this.count = FIRST_DYNAMIC_REGION;
+    this.epoch = ++lastEpoch;
   }
 
   /** The bytes at [address, address+size) if they lie inside one region. */
@@ -76,6 +120,19 @@ export class AddressSpace {
     const bytes = this.bytes[i]!;
     if (lo + size > bytes.length || (write && !this.writable[i])) return undefined;
     return { bytes, offset: lo };
+  }
+
+  /**
+   * The region holding [hi:lo, hi:lo + size), or -1; its offset is left in `offset`. The
+   * number form of `resolve`, for helpers on the hot path.
+   */
+  locate(lo: number, hi: number, size: number, write: boolean): number {
+    const i = (hi >>> 0) - REGION_HI_BASE;
+    if (i < 0 || i >= this.count) return -1;
+    const at = lo >>> 0;
+    if (at + size > this.bytes[i]!.length || (write && !this.writable[i])) return -1;
+    this.offset = at;
+    return i;
   }
 }
 

@@ -44,8 +44,11 @@ export class VmError extends Error {
   }
 }
 
-/** A helper function: reads its arguments from m (r1-r5) and returns r0. */
-export type HelperFn = (m: Machine) => bigint;
+/**
+ * A helper function: reads its arguments from m (r1-r5) and returns r0, or, on the hot path,
+ * writes r0 into m.lo[0]/m.hi[0] itself and returns undefined (no BigInt per call).
+ */
+export type HelperFn = (m: Machine) => bigint | undefined;
 
 export const DEFAULT_INSTRUCTION_BUDGET = 1_000_000;
 
@@ -72,8 +75,8 @@ export class Machine {
     readonly helpers: ReadonlyArray<HelperFn | undefined>,
     public budget = DEFAULT_INSTRUCTION_BUDGET,
   ) {
-    this.memory.set(STACK_REGION, new Uint8Array(STACK_SIZE), true);
-    this.memory.set(CTX_REGION, new Uint8Array(0), false);
+    this.memory.setFixed(STACK_REGION, new Uint8Array(STACK_SIZE), true);
+    this.memory.setFixed(CTX_REGION, new Uint8Array(0), false);
   }
 
   reg(i: number): bigint {
@@ -426,7 +429,8 @@ export class Interpreter implements Executable {
             const helper = m.helpers[id];
             if (!helper) throw new VmError(pc, `unknown helper ${id}`);
             m.executed = executed;
-            m.setReg(0, helper(m));
+            const r0 = helper(m);
+            if (r0 !== undefined) m.setReg(0, r0);
             executed = m.executed;
             for (let r = 1; r <= 5; r++) {
               lo[r] = 0;
