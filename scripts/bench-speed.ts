@@ -72,7 +72,7 @@ export function vmNsPerEvent(script: string, executor: Executor, count = 100_000
   for (let round = 0; round < 5; round++) {
     const start = process.cpuUsage();
     for (const event of events) {
-      runtime.run(probeIndex, event);
+      runtime.invoke(probeIndex, event);
       runtime.takeRecords();
     }
     const used = process.cpuUsage(start);

@@ -101,7 +101,7 @@ export class ProbeDispatcher {
   }
 
   invoke(probeIndex: number, event: Event): void {
-    this.runtime.run(probeIndex, event);
+    this.runtime.invoke(probeIndex, event);
     for (const record of this.runtime.takeRecords()) {
       if (this.exit) break;
       const result = this.output.handleRecord(record, this.runtime);

@@ -75,6 +75,11 @@ export class Runtime {
   readonly env: HelperEnv;
   private readonly machine: Machine;
   private readonly programs: Executable[];
+  /** Stack bytes each program can touch, cleared before it runs. */
+  private readonly stackBytes: number[] = [];
+  /** Context buffers by size: an event's context is copied into one, so that its region
+   *  and view are made once. */
+  private readonly contexts = new Map<number, Uint8Array>();
   readonly executor: Executor;
 
   /** Verifies every probe; throws VerifierError (with `probeIndex` set) on the first unsafe one. */
@@ -98,6 +103,7 @@ export class Runtime {
         throw e;
       }
       const decoded = new DecodedProgram(insns);
+      this.stackBytes[i] = decoded.stackBytes;
       const resolve = (src: number, imm: number) =>
         src === PseudoSrc.MapFd ? mapPointer(imm) : undefined;
       return this.executor === 'interpreter'
@@ -108,21 +114,39 @@ export class Runtime {
 
   /** Runs probe `probeIndex`'s program on `event`; returns r0. Throws VmError on a fault. */
   run(probeIndex: number, event: Event): bigint {
+    this.invoke(probeIndex, event);
+    return this.machine.reg(0);
+  }
+
+  /** run() for the run loop, which does not need r0. */
+  invoke(probeIndex: number, event: Event): void {
     const program = this.programs[probeIndex];
     if (!program) throw new RangeError(`no probe ${probeIndex}`);
     this.maps.ensureCpu(event.cpu);
     const m = this.machine;
-    m.reset();
-    m.memory.setFixed(CTX_REGION, event.ctx, false);
+    m.reset(this.stackBytes[probeIndex]);
+    m.memory.setFixed(CTX_REGION, this.context(event.ctx), false);
     m.lo[1] = 0;
     m.hi[1] = REGION_HI_BASE + CTX_REGION;
     this.env.event = event;
     try {
-      return program.execute(m);
+      program.invoke(m);
     } finally {
       this.env.event = undefined;
     }
   }
+
+  private context(ctx: Uint8Array): Uint8Array {
+    let buffer = this.lastContext;
+    if (buffer.length !== ctx.length) {
+      buffer = this.contexts.get(ctx.length) ?? new Uint8Array(ctx.length);
+      this.contexts.set(ctx.length, buffer);
+      this.lastContext = buffer;
+    }
+    buffer.set(ctx);
+    return buffer;
+  }
+  private lastContext: Uint8Array = new Uint8Array(0);
 
   /** Instructions executed by the last run. */
   get lastInstructionCount(): number {
@@ -131,7 +155,8 @@ export class Runtime {
 
   /** Records emitted since the last call, in emission order. */
   takeRecords(): Uint8Array[] {
-    return this.maps.records.splice(0);
+    const records = this.maps.records;
+    return records.length === 0 ? [] : records.splice(0);
   }
 
   mapEntries(mapId: number): MapEntry[] {

@@ -75,18 +75,27 @@ export class JitProgram implements Executable {
   }
 
   execute(m: Machine): bigint {
-    m.executed = 0;
-    m.depth = 0;
-    m.retPc.length = 0;
-    m.saved.length = 0;
-    return this.run(m, 0, 0);
+    this.invoke(m);
+    return m.reg(0);
   }
 
-  /** Runs from `start` until frame `base` exits; returns r0. */
-  run(m: Machine, start: number, base: number): bigint {
+  invoke(m: Machine): void {
+    m.executed = 0;
+    m.clearFrames();
+    this.run(m, 0, 0);
+  }
+
+  /** Runs from `start` until frame `base` exits (r0 in the Machine). */
+  run(m: Machine, start: number, base: number): void {
     const outer = m.callSubprogram;
-    m.callSubprogram = (target, args) =>
-      callSubprogram(m, target, args, () => this.run(m, target, m.depth));
+    m.callSubprogram = m.callbackRunner(
+      this,
+      () => (target, args) =>
+        callSubprogram(m, target, args, () => {
+          this.run(m, target, m.depth);
+          return m.reg(0);
+        }),
+    );
     const segments = this.segments;
     const segmentOf = this.segmentOf;
     let pc = start;
@@ -100,7 +109,6 @@ export class JitProgram implements Executable {
           : segment(m, pc, base, this, kernels, VmError);
     }
     m.callSubprogram = outer;
-    return m.reg(0);
   }
 
   /** Called by generated code when a block would exceed the budget: the interpreter finishes
@@ -199,8 +207,55 @@ function generate(
   segments.forEach((seg, i) => {
     for (const block of seg) segmentOf[block.start] = i;
   });
-  const sources = segments.map((seg, i) => generateSegment(p, pseudo, seg, i, segmentOf));
+  const facts: ProgramFacts = {
+    straight: isStraight(p),
+    instructions: blocks.reduce((n, b) => n + b.insns.length, 0),
+    fixedFramePointer: !writesFramePointer(p),
+  };
+  const sources = segments.map((seg, i) => generateSegment(p, pseudo, seg, i, segmentOf, facts));
   return { sources, segmentOf };
+}
+
+/** What the translation may rely on, each checked on the instructions themselves. */
+interface ProgramFacts {
+  /** No backward jump, subprogram call or callback: a run executes each instruction at most
+   *  once, so one budget check at entry covers it. */
+  straight: boolean;
+  instructions: number;
+  /** No instruction writes r10: it always holds the current frame's top, which lies in the
+   *  stack region at an offset in [FRAME_SIZE, STACK_SIZE]. */
+  fixedFramePointer: boolean;
+}
+
+function isStraight(p: DecodedProgram): boolean {
+  for (let pc = 0; pc < p.slots; pc += slotsOf(p, pc)) {
+    const op = p.op[pc]!;
+    if (op === LDDW && p.src[pc] === PseudoSrc.Func) return false;
+    if (!isJumpClass(op)) continue;
+    const jop = op & OP_MASK;
+    if (jop === JmpOp.EXIT) continue;
+    if (jop === JmpOp.CALL) {
+      if ((op & SOURCE_MASK) === Source.K && p.src[pc] === CallSrc.Local) return false;
+      continue;
+    }
+    if (jumpTarget(p, pc) <= pc) return false;
+  }
+  return true;
+}
+
+function writesFramePointer(p: DecodedProgram): boolean {
+  for (let pc = 0; pc < p.slots; pc += slotsOf(p, pc)) {
+    const op = p.op[pc]!;
+    const cls = op & CLASS_MASK;
+    if (
+      (cls === Class.ALU || cls === Class.ALU64 || cls === Class.LD || cls === Class.LDX) &&
+      p.dst[pc] === 10
+    )
+      return true;
+    // Atomic fetch and cmpxchg write a register too (src, or r0).
+    if (cls === Class.STX && (op & MODE_MASK) === Mode.ATOMIC && p.src[pc] === 10) return true;
+  }
+  return false;
 }
 
 function generateSegment(
@@ -209,9 +264,11 @@ function generateSegment(
   blocks: Block[],
   index: number,
   segmentOf: Int32Array,
+  facts: ProgramFacts,
 ): string {
   const out: string[] = [];
   out.push('const lo = m.lo, hi = m.hi, mem = m.memory, helpers = m.helpers;');
+  out.push(`const stack = mem.views[${STACK_REGION}];`);
   out.push('const access = k.access, scratch = k.scratch;');
   out.push('const budget = Math.min(m.budget, 0x3fffffff);');
   out.push(`let ${ALL_REGS.map((r) => `${L(r)} = lo[${r}], ${H(r)} = hi[${r}]`).join(', ')};`);
@@ -226,12 +283,17 @@ function generateSegment(
   out.push('switch (pc) {');
   blocks.forEach((block, i) => {
     const n = block.insns.length;
+    // A straight program checks once, at its start, for all it can execute.
+    const check = facts.straight ? (block.start === 0 ? facts.instructions : 0) : n;
     out.push(
-      `case ${block.start}: if (executed + ${n} > budget) ` +
-        `{ ${flush(ALL_REGS)} m.executed = executed; return jit.interpretFrom(m, ${block.start}, base); } ` +
+      `case ${block.start}: ` +
+        (check > 0
+          ? `if (executed + ${check} > budget) ` +
+            `{ ${flush(ALL_REGS)} m.executed = executed; return jit.interpretFrom(m, ${block.start}, base); } `
+          : '') +
         `executed += ${n};`,
     );
-    for (const at of block.insns) out.push(emit(p, at, pseudo, goto, leave));
+    for (const at of block.insns) out.push(emit(p, at, pseudo, goto, leave, facts));
     const last = block.insns[n - 1]!;
     const next = last + slotsOf(p, last);
     const isLastOfSegment = i === blocks.length - 1;
@@ -261,6 +323,7 @@ function emit(
   pseudo: readonly (bigint | undefined)[],
   goto: (target: number) => string,
   leave: (target: string) => string,
+  facts: ProgramFacts,
 ): string {
   const op = p.op[pc]!;
   const d = p.dst[pc]!;
@@ -363,6 +426,8 @@ function emit(
         default:
           load = `${dl} = view.getInt32(at, true); ${dh} = view.getInt32(at + 4, true);`;
       }
+      if (s === 10 && stackSlotInBounds(facts, off, size))
+        return `view = stack; at = r10l + ${off}; ${load}`;
       return `view = access(mem, ${pc}, ${L(s)}, ${H(s)}, ${off}, ${size}, false); at = scratch[0]; ${load}`;
     }
     case Class.ST:
@@ -390,6 +455,8 @@ function emit(
         default:
           store = `view.setInt32(at, ${vl}, true); view.setInt32(at + 4, ${vh}, true);`;
       }
+      if (d === 10 && stackSlotInBounds(facts, off, size))
+        return `view = stack; at = r10l + ${off}; ${store}`;
       return `view = access(mem, ${pc}, ${dl}, ${dh}, ${off}, ${size}, true); at = scratch[0]; ${store}`;
     }
     case Class.LD: {
@@ -403,6 +470,14 @@ function emit(
     }
   }
   return `throw new VmError(${pc}, 'unknown instruction class');`;
+}
+
+/**
+ * Whether [r10 + off, r10 + off + size) lies in the stack whatever frame runs: then the
+ * access needs no check (r10 is the frame's top, FRAME_SIZE..STACK_SIZE into the stack).
+ */
+function stackSlotInBounds(facts: ProgramFacts, off: number, size: number): boolean {
+  return facts.fixedFramePointer && off >= -FRAME_SIZE && off + size <= 0;
 }
 
 /** A helper call (r1-r5 handed over in the Machine, r0 back), callx, or a bpf-to-bpf call. */

@@ -140,9 +140,8 @@ class HashMap extends EmulatedMap {
     const valueSize = Math.min(this.def.valueSize, valueBytes.length - valueOffset);
     if (e) {
       if (flags === Number(BPF_NOEXIST)) return -EEXIST;
-      e.values[this.perCpu ? cpu : 0]!.set(
-        valueBytes.subarray(valueOffset, valueOffset + valueSize),
-      );
+      const value = e.values[this.perCpu ? cpu : 0]!;
+      for (let i = 0; i < valueSize; i++) value[i] = valueBytes[valueOffset + i]!;
       this.touch(e);
       return 0;
     }

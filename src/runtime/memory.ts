@@ -100,13 +100,11 @@ export class AddressSpace {
     return i;
   }
 
-  /** Drops dynamic regions (called at the start of each run). */
+  /** Drops dynamic regions (called at the start of each run). Entries past `count` are
+   *  unreachable and overwritten later, so the arrays keep their length. */
   reset(): void {
     if (this.count === FIRST_DYNAMIC_REGION) return;
-    for (let i = FIRST_DYNAMIC_REGION; i < this.count; i++) this.index.delete(this.bytes[i]!);
-    this.bytes.length = FIRST_DYNAMIC_REGION;
-    this.views.length = FIRST_DYNAMIC_REGION;
-    this.writable.length = FIRST_DYNAMIC_REGION;
+    if (this.index.size > 0) this.index.clear();
     this.count = FIRST_DYNAMIC_REGION;
     this.epoch = ++lastEpoch;
   }

@@ -89,18 +89,41 @@ export class Machine {
     this.hi[i] = Number(v >> 32n) | 0;
   }
 
-  /** Clears registers, the stack and dynamic regions, and points r10 at the top of the stack. */
-  reset(): void {
-    this.memory.bytes[STACK_REGION]!.fill(0);
+  /**
+   * Clears registers, the top `stackBytes` of the stack (all of it by default; a program
+   * without calls uses one frame) and dynamic regions, and points r10 at the top of the stack.
+   */
+  reset(stackBytes = STACK_SIZE): void {
+    this.memory.bytes[STACK_REGION]!.fill(0, STACK_SIZE - stackBytes);
     this.lo.fill(0);
     this.hi.fill(0);
     this.memory.reset();
     this.lo[10] = STACK_SIZE;
     this.hi[10] = REGION_HI_BASE + STACK_REGION;
-    this.depth = 0;
-    this.retPc.length = 0;
-    this.saved.length = 0;
+    this.clearFrames();
   }
+
+  /** Forgets every call frame (the main program runs on frame 0). */
+  clearFrames(): void {
+    this.depth = 0;
+    // Setting an array's length is a slow runtime call even when it is already 0.
+    if (this.retPc.length > 0) this.retPc.length = 0;
+    if (this.saved.length > 0) this.saved.length = 0;
+  }
+
+  /** The callback runner of `executor` for this Machine, made once per pair. */
+  callbackRunner(
+    executor: object,
+    make: () => Machine['callSubprogram'],
+  ): Machine['callSubprogram'] {
+    if (this.runnerOwner !== executor) {
+      this.runnerOwner = executor;
+      this.runner = make();
+    }
+    return this.runner;
+  }
+  private runnerOwner: object | undefined;
+  private runner: Machine['callSubprogram'];
 }
 
 /** High half of a subprogram address (`lddw src=4`): (FUNC_PTR_HI << 32) | slot. */
@@ -114,6 +137,8 @@ export function funcTarget(address: bigint): number | undefined {
 /** Something that runs a program on a Machine whose registers are set up; returns r0. */
 export interface Executable {
   execute(m: Machine): bigint;
+  /** execute() without building r0 as a BigInt (it stays in m.lo[0]/m.hi[0]). */
+  invoke(m: Machine): void;
 }
 
 /** A decoded program in typed arrays, indexed by slot (an lddw's second slot is unused). */
@@ -153,6 +178,18 @@ export class DecodedProgram {
     }
   }
 
+  /** Stack bytes a run can touch: one frame, or every frame when it calls subprograms
+   *  (bpf-to-bpf calls or callbacks). */
+  get stackBytes(): number {
+    for (let s = 0; s < this.slots; s++) {
+      const op = this.op[s]!;
+      if (op === LDDW && this.src[s] === PseudoSrc.Func) return STACK_SIZE;
+      if (op === (Class.JMP | JmpOp.CALL) && this.src[s] === CallSrc.Local) return STACK_SIZE;
+      if (op === LDDW) s++;
+    }
+    return FRAME_SIZE;
+  }
+
   static fromBytes(bytes: Uint8Array): DecodedProgram {
     return new DecodedProgram(decode(bytes));
   }
@@ -187,18 +224,21 @@ export class Interpreter implements Executable {
   }
 
   execute(m: Machine): bigint {
+    this.invoke(m);
+    return m.reg(0);
+  }
+
+  invoke(m: Machine): void {
     m.executed = 0;
-    m.depth = 0;
-    m.retPc.length = 0;
-    m.saved.length = 0;
-    return this.run(m, 0, 0);
+    m.clearFrames();
+    this.run(m, 0, 0);
   }
 
   /**
    * Runs from `start` (with the Machine's registers, frames and instruction count) until
    * frame `base` exits; returns r0.
    */
-  run(m: Machine, start: number, base: number): bigint {
+  run(m: Machine, start: number, base: number): void {
     const { op: OP, dst: DST, src: SRC, off: OFF, imm: IMM, immHi: IMMHI, slots } = this.program;
     const lo = m.lo;
     const hi = m.hi;
@@ -212,8 +252,14 @@ export class Interpreter implements Executable {
     const saved = m.saved;
     let depth = m.depth;
     const outer = m.callSubprogram;
-    m.callSubprogram = (target, args) =>
-      callSubprogram(m, target, args, () => this.run(m, target, m.depth));
+    m.callSubprogram = m.callbackRunner(
+      this,
+      () => (target, args) =>
+        callSubprogram(m, target, args, () => {
+          this.run(m, target, m.depth);
+          return m.reg(0);
+        }),
+    );
     for (;;) {
       if (pc >= slots || pc < 0) throw new VmError(pc, 'jump out of the program');
       if (++executed > budget) {
@@ -394,7 +440,7 @@ export class Interpreter implements Executable {
             if (depth === base) {
               m.executed = executed;
               m.callSubprogram = outer;
-              return m.reg(0);
+              return;
             }
             m.depth = --depth;
             for (let r = 6; r <= 9; r++) {
