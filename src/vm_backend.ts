@@ -61,7 +61,7 @@ export class VmBackend implements Backend {
   }
 
   runSpecial(probeIndex: number, provider: 'BEGIN' | 'END', ts: bigint): readonly Uint8Array[] {
-    this.runtime.run(probeIndex, selfEvent(provider, ts));
+    this.runtime.invoke(probeIndex, selfEvent(provider, ts));
     return this.runtime.takeRecords();
   }
 
@@ -76,7 +76,7 @@ export class VmBackend implements Backend {
       this.delivered++;
       this.onEvent?.(event);
       for (const probeIndex of this.byName.get(event.probe) ?? []) {
-        this.runtime.run(probeIndex, event);
+        this.runtime.invoke(probeIndex, event);
         if (handle(this.runtime.takeRecords()) === 'exit') return { endedBy: 'exit', endNs: now };
       }
       if (++inBatch === BATCH_EVENTS) {
