@@ -117,33 +117,43 @@ function attempt(insns: Instruction[]): 'refused' | 'ran' {
     if (e instanceof VerifierError) return 'refused';
     throw e;
   }
-  const results: string[] = [];
+  const results: unknown[] = [];
   const decoded = new DecodedProgram(insns);
   for (const exe of [
     new Interpreter(decoded, (_src, imm) => mapPointer(imm)),
     new JitProgram(decoded, (_src, imm) => mapPointer(imm)),
   ]) {
-    const env = new HelperEnv(new MapSet(MAPS, 1), 1);
+    const maps = new MapSet(MAPS, 1);
+    const env = new HelperEnv(maps, 1);
     const m = new Machine(createHelpers(env), 10_000);
     m.reset();
     const ev = event();
     env.event = ev;
     m.memory.set(CTX_REGION, ev.ctx, false);
     m.setReg(1, regionAddress(CTX_REGION));
+    let result: string;
     try {
-      results.push(exe.execute(m).toString());
+      result = exe.execute(m).toString();
     } catch (e) {
       // Only the budget may stop a verified program (a bounded loop may legitimately run long).
-      if (e instanceof VmError && /budget/.test(e.message)) {
-        results.push('budget');
-        continue;
-      }
-      throw new Error(
-        `verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`,
-      );
+      if (!(e instanceof VmError && /budget/.test(e.message)))
+        throw new Error(
+          `verified program faulted: ${(e as Error).message}\n${JSON.stringify(insns)}`,
+        );
+      result = e.message;
     }
+    // Everything a program can leave behind: r0 or the error, its count, maps and records.
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    results.push({
+      result,
+      executed: m.executed,
+      maps: maps.maps.map((map) =>
+        map.entries().map((e) => ({ key: hex(e.key), values: e.values.map(hex) })),
+      ),
+      records: maps.records.map(hex),
+    });
   }
-  if (!results.includes('budget')) expect(results[1]).toBe(results[0]);
+  expect(results[1]).toEqual(results[0]);
   return 'ran';
 }
 
