@@ -35,6 +35,8 @@ export interface CliOptions {
   helperWarnings: number;
   /** --live: run in the kernel through bpf() (src/live). */
   live: boolean;
+  folded?: string;
+  flamegraph?: string;
 }
 
 /** A bad command line. `getopt` errors (an unknown flag, a missing flag argument) are shown
@@ -131,7 +133,9 @@ export function buildCommand(): Command {
     .option('--record <file>', 'write the events the run consumed to FILE (bpfscope trace format)')
     .option('--seed <n>', 'seed of the simulated workload', '1')
     .option('--duration <time>', 'virtual time to simulate, e.g. 500ms, 2s (default 1s)')
-    .option('--workload <name>', 'simulated workload to run (see below)');
+    .option('--workload <name>', 'simulated workload to run (see below)')
+    .option('--folded <file>', 'write the stack maps at exit to FILE as folded stacks')
+    .option('--flamegraph <file>', 'write the stack maps at exit to FILE as an SVG flame graph');
   command.exitOverride();
   command.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   return command;
@@ -204,6 +208,8 @@ export function parseArgs(argv: string[]): CliOptions {
     includes: o.include ?? [],
     helperWarnings: o.k,
     live: !!o.live,
+    folded: o.folded,
+    flamegraph: o.flamegraph,
   };
 }
 

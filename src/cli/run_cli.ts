@@ -33,6 +33,12 @@ import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
 import { strerror } from '../output/strerror';
+import {
+  checkResultFiles,
+  refuseResultFilesLive,
+  ResultFileError,
+  writeResultFiles,
+} from './results';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -129,7 +135,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       e instanceof ObjectFileError ||
       e instanceof AttachError ||
       e instanceof LiveError ||
-      e instanceof OutputFileError
+      e instanceof OutputFileError ||
+      e instanceof ResultFileError
     ) {
       io.writeStderr(`ERROR: ${e.message}\n`);
       return 1;
@@ -214,11 +221,13 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
     ast = result.ast;
   }
 
+  checkResultFiles(options, program);
   if (options.emitElf !== undefined) {
     writeWholeFile(resolve(io.cwd, options.emitElf), writeObject(program), options.emitElf);
     return 0;
   }
   if (options.dryRun) return 0;
+  if (!firstSource) refuseResultFilesLive(options);
 
   // The files the run writes are opened before any probe attaches: one that cannot be written
   // fails the run before BEGIN.
@@ -288,12 +297,8 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
     outputFile ? (bytes) => outputFile.write(bytes) : (bytes) => io.writeStdout(bytes),
     options.buffering,
   );
-  const output = new Output(
-    program,
-    options.format,
-    (chunk) => sink.write(chunk),
-    outputEnv(source, io),
-  );
+  const env = outputEnv(source, io);
+  const output = new Output(program, options.format, (chunk) => sink.write(chunk), env);
   const recordFile = inputs.recordFile;
   const recorder =
     options.record !== undefined
@@ -341,6 +346,7 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
       },
       shouldStop: () => stopRequested,
     });
+    writeResultFiles(options, io.cwd, program, runtime, env);
     return result.exitCode;
   } finally {
     progress?.clear();
@@ -364,6 +370,7 @@ async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<numbe
     [options.list, '-l (use .list at the prompt)'],
     [options.output !== undefined, '-o'],
     [options.record !== undefined, '--record'],
+    [options.folded !== undefined || options.flamegraph !== undefined, '--folded / --flamegraph'],
     [options.emitElf !== undefined, '--emit-elf'],
     [options.dryRun || options.debug > 0, '-d / --dry-run (use .disasm and .ast at the prompt)'],
     [options.command !== undefined || options.pid !== undefined, '-c / -p'],

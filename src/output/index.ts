@@ -16,6 +16,7 @@ import { jsonEvent, jsonString } from './json';
 import { readMap } from './mapdata';
 import { mapJson, mapText, NO_LIMITS, type PrintLimits } from './map_print';
 import { formatPrintf } from './printf';
+import { exitMapNames, scriptMapDef } from './snapshot';
 import { strftime } from './strftime';
 import { decodeValue, valueJson, valueText } from './values';
 
@@ -128,9 +129,8 @@ export class Output {
   /** After END: two newlines, then every map the program names, in byte order of the name. */
   printMapsAtExit(maps: MapStore): void {
     this.emit('\n\n');
-    const names = [...new Set(this.program.mapNames)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const name of names) {
-      const def = this.program.maps.find((m) => m.name === name && m.script);
+    for (const name of exitMapNames(this.program)) {
+      const def = scriptMapDef(this.program, name);
       if (def) this.printMapDef(def, maps, NO_LIMITS);
       else if (this.format === 'text') this.emit('\n');
     }

@@ -47,3 +47,16 @@ export function formatStack(
   }
   return text;
 }
+
+/** The frames of a stack as formatStack printed it, innermost first (perf mode keeps the
+ *  address before the symbol, raw mode is the address alone). */
+export function framesOfStackText(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+export function isStackType(type: Type): type is Type & { kind: 'opaque' } {
+  return type.kind === 'opaque' && (type.name === 'kstack' || type.name === 'ustack');
+}
