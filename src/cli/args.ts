@@ -37,6 +37,7 @@ export interface CliOptions {
   live: boolean;
   folded?: string;
   flamegraph?: string;
+  report?: string;
 }
 
 /** A bad command line. `getopt` errors (an unknown flag, a missing flag argument) are shown
@@ -135,7 +136,8 @@ export function buildCommand(): Command {
     .option('--duration <time>', 'virtual time to simulate, e.g. 500ms, 2s (default 1s)')
     .option('--workload <name>', 'simulated workload to run (see below)')
     .option('--folded <file>', 'write the stack maps at exit to FILE as folded stacks')
-    .option('--flamegraph <file>', 'write the stack maps at exit to FILE as an SVG flame graph');
+    .option('--flamegraph <file>', 'write the stack maps at exit to FILE as an SVG flame graph')
+    .option('--report <file>', 'write an HTML report of the run (every map, the output) to FILE');
   command.exitOverride();
   command.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
   return command;
@@ -210,6 +212,7 @@ export function parseArgs(argv: string[]): CliOptions {
     live: !!o.live,
     folded: o.folded,
     flamegraph: o.flamegraph,
+    report: o.report,
   };
 }
 

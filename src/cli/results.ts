@@ -1,15 +1,20 @@
 // Files a run writes from its maps at exit, beside the printed output: folded stacks
-// (--folded) and an SVG flame graph (--flamegraph). They are checked before the run starts (a
-// program without a stack map is refused at once) and written after the exit dump, in place
-// (a FIFO or /dev/stdout works); a run that fails writes none of them.
+// (--folded), an SVG flame graph (--flamegraph) and the HTML report (--report). They are
+// checked before the run starts (a flame graph of a program without a stack map is refused at
+// once) and written after the exit dump, in place (a FIFO or /dev/stdout works); a run that
+// fails writes none of them.
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Program } from '../../compiler/program';
+import type { Event } from '../../probes/event';
+import type { EventSource } from '../../probes/source';
 import type { MapStore, OutputEnv } from '../output/index';
 import { readScriptMaps } from '../output/snapshot';
 import { flameGraphSvg } from '../pictures/flamegraph';
 import { foldedText } from '../pictures/folded';
+import { reportHtml } from '../pictures/report';
+import { RunLog } from '../pictures/run_log';
 import { isStackMap, mergedProfile, StackMapError, stackProfiles } from '../pictures/stacks';
 
 export class ResultFileError extends Error {}
@@ -17,12 +22,14 @@ export class ResultFileError extends Error {}
 export interface ResultFileOptions {
   folded?: string;
   flamegraph?: string;
+  report?: string;
 }
 
 function requested(options: ResultFileOptions): string[] {
   const flags: string[] = [];
   if (options.folded !== undefined) flags.push('--folded');
   if (options.flamegraph !== undefined) flags.push('--flamegraph');
+  if (options.report !== undefined) flags.push('--report');
   return flags;
 }
 
@@ -52,25 +59,67 @@ export function refuseResultFilesLive(options: ResultFileOptions): void {
   if (flags.length > 0) throw new ResultFileError(`${flags[0]} is not supported with --live yet`);
 }
 
-/** Writes the requested files from the maps as they are at exit. */
-export function writeResultFiles(
-  options: ResultFileOptions,
-  cwd: string,
-  program: Program,
-  maps: MapStore,
-  env: OutputEnv,
-): void {
-  if (requested(options).length === 0) return;
-  const snapshots = readScriptMaps(program, maps, env);
-  try {
-    const profile = mergedProfile(stackProfiles(snapshots));
-    if (options.folded !== undefined)
-      writeInPlace(resolve(cwd, options.folded), Buffer.from(foldedText(profile), 'latin1'));
-    if (options.flamegraph !== undefined)
-      writeInPlace(resolve(cwd, options.flamegraph), Buffer.from(flameGraphSvg(profile), 'utf8'));
-  } catch (e) {
-    if (e instanceof StackMapError) throw new ResultFileError(e.message);
-    throw e;
+/** Follows a run for its result files: the messages printed and the events delivered. */
+export class RunResults {
+  private readonly log: RunLog;
+
+  constructor(
+    private readonly options: ResultFileOptions,
+    private readonly program: Program,
+    private readonly script: { sourceName: string; text?: string },
+    private readonly source: EventSource,
+  ) {
+    this.log = new RunLog(source.startNs);
+  }
+
+  /** The output environment, also telling the report of each printed message. */
+  observe(env: OutputEnv): OutputEnv {
+    if (this.options.report === undefined) return env;
+    return { ...env, onMessage: (type, text) => this.log.message(type, text) };
+  }
+
+  event(event: Event): void {
+    this.log.at(event.ts);
+  }
+
+  /** Writes the requested files from the maps as they are at exit. */
+  write(
+    cwd: string,
+    maps: MapStore,
+    env: OutputEnv,
+    result: { exitCode: number; exited: boolean; stopped?: boolean },
+  ): void {
+    if (requested(this.options).length === 0) return;
+    const snapshots = readScriptMaps(this.program, maps, env);
+    const { folded, flamegraph, report } = this.options;
+    try {
+      if (folded !== undefined || flamegraph !== undefined) {
+        const profile = mergedProfile(stackProfiles(snapshots));
+        if (folded !== undefined)
+          writeInPlace(resolve(cwd, folded), Buffer.from(foldedText(profile), 'latin1'));
+        if (flamegraph !== undefined)
+          writeInPlace(resolve(cwd, flamegraph), Buffer.from(flameGraphSvg(profile), 'utf8'));
+      }
+      if (report !== undefined) {
+        const end = result.exited || result.stopped ? this.log.nowNs : this.source.endNs;
+        const facts = {
+          scriptName: this.script.sourceName,
+          script: this.script.text,
+          source: this.source.name,
+          durationNs: end - this.source.startNs,
+          events: this.log.events,
+          lostEvents: 0,
+          exitCode: result.exitCode,
+        };
+        writeInPlace(
+          resolve(cwd, report),
+          Buffer.from(reportHtml(facts, snapshots, this.log), 'utf8'),
+        );
+      }
+    } catch (e) {
+      if (e instanceof StackMapError) throw new ResultFileError(e.message);
+      throw e;
+    }
   }
 }
 

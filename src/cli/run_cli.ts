@@ -33,12 +33,7 @@ import { liveHost, runLiveCli, type LiveHost } from '../live/cli';
 import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
 import { strerror } from '../output/strerror';
-import {
-  checkResultFiles,
-  refuseResultFilesLive,
-  ResultFileError,
-  writeResultFiles,
-} from './results';
+import { checkResultFiles, refuseResultFilesLive, ResultFileError, RunResults } from './results';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -251,6 +246,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
       ? await runLiveCli({ program, host: host as LiveHost, options, io, outputFile, recordFile })
       : await runAttached(options, io, {
           program,
+          script,
           host,
           ast,
           firstSource,
@@ -269,6 +265,7 @@ async function runWithOptions(options: CliOptions, io: CliIo): Promise<number> {
 
 interface RunInputs {
   program: Program;
+  script: ScriptInput;
   host: ReturnType<typeof createProbeHost>;
   ast: Ast | undefined;
   firstSource: EventSource;
@@ -297,7 +294,8 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
     outputFile ? (bytes) => outputFile.write(bytes) : (bytes) => io.writeStdout(bytes),
     options.buffering,
   );
-  const env = outputEnv(source, io);
+  const results = new RunResults(options, program, inputs.script, source);
+  const env = results.observe(outputEnv(source, io));
   const output = new Output(program, options.format, (chunk) => sink.write(chunk), env);
   const recordFile = inputs.recordFile;
   const recorder =
@@ -319,12 +317,10 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
     io.stderrIsTerminal && !options.quiet
       ? new Progress((text) => io.writeStderr(text))
       : undefined;
-  const backend = new VmBackend(
-    runtime,
-    source,
-    attached,
-    recorder ? (event) => recorder.write(event) : undefined,
-  );
+  const backend = new VmBackend(runtime, source, attached, (event) => {
+    recorder?.write(event);
+    results.event(event);
+  });
   try {
     const result = await runProgram({
       quiet: options.quiet,
@@ -346,7 +342,7 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
       },
       shouldStop: () => stopRequested,
     });
-    writeResultFiles(options, io.cwd, program, runtime, env);
+    results.write(io.cwd, runtime, env, result);
     return result.exitCode;
   } finally {
     progress?.clear();
@@ -370,7 +366,12 @@ async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<numbe
     [options.list, '-l (use .list at the prompt)'],
     [options.output !== undefined, '-o'],
     [options.record !== undefined, '--record'],
-    [options.folded !== undefined || options.flamegraph !== undefined, '--folded / --flamegraph'],
+    [
+      options.folded !== undefined ||
+        options.flamegraph !== undefined ||
+        options.report !== undefined,
+      '--folded / --flamegraph / --report',
+    ],
     [options.emitElf !== undefined, '--emit-elf'],
     [options.dryRun || options.debug > 0, '-d / --dry-run (use .disasm and .ast at the prompt)'],
     [options.command !== undefined || options.pid !== undefined, '-c / -p'],

@@ -31,6 +31,9 @@ export interface OutputEnv {
   runCommand?: (command: string) => Uint8Array;
   /** Where run-time errors go (`cat` of a missing file); default: dropped. */
   writeError?: (text: string) => void;
+  /** Told of each printf/time/cat/system/join text as it is printed (the HTML report's
+   *  output table); `type` is its `-f json` type. */
+  onMessage?: (type: string, text: string) => void;
   /** Path of a cgroup id, for cgroup_path(). */
   cgroupPath?: (id: bigint) => string | undefined;
 }

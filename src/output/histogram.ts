@@ -10,7 +10,7 @@ export type BucketScale =
 const BAR_WIDTH = 52;
 
 /** Indices of the buckets to print, lowest to highest non-empty, gaps included. */
-function printedRange(buckets: Map<number, bigint>): number[] {
+export function printedRange(buckets: Map<number, bigint>): number[] {
   const used = [...buckets].filter(([, count]) => count !== 0n).map(([index]) => index);
   if (used.length === 0) return [];
   const first = Math.min(...used);
@@ -71,7 +71,7 @@ export function bucketRowsJson(
 }
 
 /** Inclusive bounds; the open ends of the first and last buckets are left out. */
-function bucketBounds(scale: BucketScale, index: number): { min?: bigint; max?: bigint } {
+export function bucketBounds(scale: BucketScale, index: number): { min?: bigint; max?: bigint } {
   const i = BigInt(index);
   if (scale.kind === 'hist') {
     if (i === 0n) return { max: -1n };

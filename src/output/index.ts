@@ -215,6 +215,7 @@ export class Output {
 
   /** Text as is, or one `{"type": T, "data": "…"}` line; `skipText` writes nothing in text mode. */
   private message(type: string, text: string, skipText = false): void {
+    this.env.onMessage?.(type, text);
     if (this.format === 'json') this.emit(jsonEvent(type, jsonString(text)));
     else if (!skipText) this.emit(text);
   }
