@@ -38,6 +38,7 @@ export interface CliOptions {
   folded?: string;
   flamegraph?: string;
   report?: string;
+  metrics?: string;
 }
 
 /** A bad command line. `getopt` errors (an unknown flag, a missing flag argument) are shown
@@ -137,6 +138,10 @@ export function buildCommand(): Command {
     .option('--workload <name>', 'simulated workload to run (see below)')
     .option('--folded <file>', 'write the stack maps at exit to FILE as folded stacks')
     .option('--flamegraph <file>', 'write the stack maps at exit to FILE as an SVG flame graph')
+    .option(
+      '--metrics <[addr:]port>',
+      'serve every map over HTTP at /metrics (Prometheus text) during the run; loopback unless ADDR is given',
+    )
     .option('--report <file>', 'write an HTML report of the run (every map, the output) to FILE');
   command.exitOverride();
   command.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
@@ -213,6 +218,7 @@ export function parseArgs(argv: string[]): CliOptions {
     folded: o.folded,
     flamegraph: o.flamegraph,
     report: o.report,
+    metrics: o.metrics,
   };
 }
 

@@ -35,10 +35,11 @@ function requested(options: ResultFileOptions): string[] {
 
 /** Refuses, before anything runs, result files the program cannot produce. */
 export function checkResultFiles(
-  options: ResultFileOptions & { dryRun: boolean; emitElf?: string },
+  options: ResultFileOptions & { dryRun: boolean; emitElf?: string; metrics?: string },
   program: Program,
 ): void {
   const flags = requested(options);
+  if (options.metrics !== undefined) flags.push('--metrics');
   if (flags.length === 0) return;
   if (options.dryRun || options.emitElf !== undefined) {
     throw new ResultFileError(
@@ -54,8 +55,9 @@ export function checkResultFiles(
 }
 
 /** The live backend does not write result files yet: refused rather than ignored. */
-export function refuseResultFilesLive(options: ResultFileOptions): void {
+export function refuseResultFilesLive(options: ResultFileOptions & { metrics?: string }): void {
   const flags = requested(options);
+  if (options.metrics !== undefined) flags.push('--metrics');
   if (flags.length > 0) throw new ResultFileError(`${flags[0]} is not supported with --live yet`);
 }
 
@@ -76,6 +78,11 @@ export class RunResults {
   observe(env: OutputEnv): OutputEnv {
     if (this.options.report === undefined) return env;
     return { ...env, onMessage: (type, text) => this.log.message(type, text) };
+  }
+
+  /** Events delivered so far. */
+  get events(): number {
+    return this.log.events;
   }
 
   event(event: Event): void {

@@ -34,6 +34,8 @@ import { LiveError } from '../live/errors';
 import { OutputFileError, OutputSink, StreamedFile, writeWholeFile } from './output_file';
 import { strerror } from '../output/strerror';
 import { checkResultFiles, refuseResultFilesLive, ResultFileError, RunResults } from './results';
+import { serveMetrics } from './metrics_endpoint';
+import { MetricsAddressError } from '../metrics/server';
 
 /** A user error: printed as one line on stderr, exit status 1. */
 export class CliError extends Error {}
@@ -131,7 +133,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       e instanceof AttachError ||
       e instanceof LiveError ||
       e instanceof OutputFileError ||
-      e instanceof ResultFileError
+      e instanceof ResultFileError ||
+      e instanceof MetricsAddressError
     ) {
       io.writeStderr(`ERROR: ${e.message}\n`);
       return 1;
@@ -309,6 +312,14 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
         )
       : undefined;
   if (options.verbose) io.writeStderr(verboseReport(program));
+  const metrics =
+    options.metrics !== undefined
+      ? await serveMetrics(options.metrics, program, runtime, env, () => ({
+          events: results.events,
+          lostEvents: 0,
+        }))
+      : undefined;
+  if (metrics && !options.quiet) io.writeStderr(`Serving metrics at ${metrics.url}\n`);
   let stopRequested = false;
   const releaseSignals = io.onStopSignal?.(() => {
     stopRequested = true;
@@ -346,6 +357,7 @@ async function runAttached(options: CliOptions, io: CliIo, inputs: RunInputs): P
     return result.exitCode;
   } finally {
     progress?.clear();
+    await metrics?.close();
     releaseSignals?.();
     // What was produced before a failure stays written.
     sink.flush();
@@ -369,8 +381,9 @@ async function runReplWithOptions(options: CliOptions, io: CliIo): Promise<numbe
     [
       options.folded !== undefined ||
         options.flamegraph !== undefined ||
-        options.report !== undefined,
-      '--folded / --flamegraph / --report',
+        options.report !== undefined ||
+        options.metrics !== undefined,
+      '--folded / --flamegraph / --report / --metrics',
     ],
     [options.emitElf !== undefined, '--emit-elf'],
     [options.dryRun || options.debug > 0, '-d / --dry-run (use .disasm and .ast at the prompt)'],
